@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target shares: strict module hygiene as in swift-nio and hummingbird.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-iam",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "iam", targets: ["iam"]),
+        .executable(name: "iamctl", targets: ["iamctl"]),
+        .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
+        .target(name: "PolicyEngine", swiftSettings: strictSettings),
+        // `iam policy eval|lint`: reads files, formats decisions. I/O edge of the policy engine.
+        .target(name: "PolicyTool", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "iam",
+            dependencies: [
+                "PolicyTool",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "iamctl",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "policy-bench",
+            dependencies: ["PolicyEngine", "PolicyTool"],
+            path: "Benchmarks/PolicyBench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,89 @@
+/// A policy ready for decisions: templates and conditions compiled once.
+struct CompiledPolicy: Sendable {
+    /// One template of a list: compiled, or the error ladon raises when it reaches it.
+    enum Entry: Sendable {
+        case template(CompiledTemplate)
+        case malformed(TemplateError)
+    }
+
+    /// The three template lists, in ladon's evaluation order.
+    enum Field: Int, Sendable, CaseIterable, CustomStringConvertible {
+        case actions, subjects, resources
+
+        var description: String {
+            switch self {
+            case .actions: "actions"
+            case .subjects: "subjects"
+            case .resources: "resources"
+            }
+        }
+    }
+
+    /// The outcome of matching one list (or the conditions) against a request.
+    enum Step: Sendable, Equatable {
+        case passed
+        case rejected
+        case failed(String)
+    }
+
+    let policy: Policy
+    let allows: Bool
+    /// Indexed by ``Field/rawValue``.
+    let lists: [[Entry]]
+    /// Sorted by key so evaluation and explanations are deterministic.
+    let conditions: [CompiledCondition]
+
+    init(_ policy: Policy) {
+        self.policy = policy
+        allows = policy.allows
+        func compile(_ templates: [String]) -> [Entry] {
+            templates.map { template in
+                do throws(TemplateError) {
+                    return .template(try CompiledTemplate(template))
+                } catch {
+                    return .malformed(error)
+                }
+            }
+        }
+        lists = [compile(policy.actions), compile(policy.subjects), compile(policy.resources)]
+        conditions = policy.conditions.sorted { $0.key < $1.key }.map { CompiledCondition(key: $0.key, condition: $0.value) }
+    }
+
+    var hasMalformedTemplate: Bool {
+        lists.contains { $0.contains { if case .malformed = $0 { true } else { false } } }
+    }
+
+    /// Ladon's `Matches`: entries tried in order; the first match wins; a malformed entry reached is an error.
+    @inline(__always)
+    func match(_ field: Field, _ needle: UnsafeBufferPointer<UInt8>) -> Step {
+        for entry in lists[field.rawValue] {
+            switch entry {
+            case .template(let template):
+                switch template.matches(needle) {
+                case .match: return .passed
+                case .noMatch: continue
+                case .tooExpensive:
+                    return .failed("template \"\(template.source)\" is too expensive to match against a \(needle.count)-byte value")
+                }
+            case .malformed(let error):
+                return .failed(error.description)
+            }
+        }
+        return .rejected
+    }
+
+    /// Every condition must be fulfilled by `context[key]`.
+    @inline(__always)
+    func checkConditions(_ request: AccessRequest, subject: UnsafeBufferPointer<UInt8>,
+                         resource: UnsafeBufferPointer<UInt8>) -> (Step, rejectedBy: CompiledCondition?) {
+        for condition in conditions {
+            switch condition.evaluate(request.context[condition.key], subject: subject, resource: resource) {
+            case .fulfilled: continue
+            case .notFulfilled: return (.rejected, condition)
+            case .tooExpensive:
+                return (.failed("condition \"\(condition.key)\": pattern too expensive for the value"), condition)
+            }
+        }
+        return (.passed, nil)
+    }
+}

@@ -1,0 +1,89 @@
+/// A policy that almost applied to a request: one of its parts did not fit, and which.
+public struct NearMiss: Sendable, Equatable {
+    public var policyID: String
+    /// `actions`, `subjects`, `resources` or `conditions`.
+    public var rejectedBy: String
+    /// The template list or condition, in words.
+    public var detail: String
+}
+
+/// A problem found in a policy without evaluating any request (`iam policy lint`).
+public struct PolicyProblem: Sendable, Equatable, CustomStringConvertible {
+    public var policyID: String
+    public var field: String
+    public var message: String
+
+    public var description: String { "policy \"\(policyID)\": \(field): \(message)" }
+}
+
+extension PolicySet {
+    /// Every policy that misses the request by exactly one part (a template list or the conditions), and why.
+    /// Slower than ``decide(_:)``: it looks at every policy.
+    public func explain(_ request: AccessRequest) -> [NearMiss] {
+        withNeedles(request) { action, subject, resource in
+            compiled.compactMap { policy in
+                policy.nearMiss(request, action: action, subject: subject, resource: resource)
+            }
+        }
+    }
+
+    /// Malformed templates and condition options that can never be fulfilled.
+    public var problems: [PolicyProblem] {
+        compiled.flatMap { policy -> [PolicyProblem] in
+            var found: [PolicyProblem] = []
+            for field in CompiledPolicy.Field.allCases {
+                for entry in policy.lists[field.rawValue] {
+                    if case .malformed(let error) = entry {
+                        found.append(PolicyProblem(policyID: policy.policy.id, field: field.description, message: error.description))
+                    }
+                }
+            }
+            for condition in policy.conditions {
+                if let warning = condition.warning {
+                    found.append(PolicyProblem(policyID: policy.policy.id, field: "conditions", message: warning))
+                }
+            }
+            return found
+        }
+    }
+}
+
+extension CompiledPolicy {
+    /// A near miss is a policy that does not apply although all but one of its four parts (actions,
+    /// subjects, resources, conditions) fit the request; the part that does not fit is reported.
+    fileprivate func nearMiss(_ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
+                              subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> NearMiss? {
+        var misses: [NearMiss] = []
+        for (field, needle) in [(Field.actions, action), (.subjects, subject), (.resources, resource)] {
+            switch match(field, needle) {
+            case .passed: continue
+            case .rejected:
+                let templates = policy.templates(field).map { "\"\($0)\"" }.joined(separator: ", ")
+                misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description,
+                                       detail: "\"\(String(decoding: needle, as: UTF8.self))\" matches none of [\(templates)]"))
+            case .failed(let message):
+                misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description, detail: message))
+            }
+            if misses.count > 1 { return nil }
+        }
+        let (step, condition) = checkConditions(request, subject: subject, resource: resource)
+        if step != .passed, let condition {
+            let value = request.context[condition.key].map { "\($0)" } ?? "absent"
+            let verdict: String
+            if case .failed(let message) = step { verdict = message } else { verdict = "not fulfilled by \(value)" }
+            misses.append(NearMiss(policyID: policy.id, rejectedBy: "conditions",
+                                   detail: "\(condition.type.rawValue) on \"\(condition.key)\": \(verdict)"))
+        }
+        return misses.count == 1 ? misses[0] : nil
+    }
+}
+
+extension Policy {
+    func templates(_ field: CompiledPolicy.Field) -> [String] {
+        switch field {
+        case .actions: actions
+        case .subjects: subjects
+        case .resources: resources
+        }
+    }
+}

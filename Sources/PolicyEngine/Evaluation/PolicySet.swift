@@ -1,0 +1,124 @@
+/// A compiled, indexed set of policies that answers access requests as ory/ladon does.
+///
+/// Templates, patterns and networks are compiled once, here; ``decide(_:)`` does no parsing and takes
+/// no lock, so one `PolicySet` can be shared by any number of threads.
+///
+/// ```swift
+/// let set = PolicySet(policies)
+/// let decision = set.decide(AccessRequest(subject: "users:peter", action: "delete",
+///                                         resource: "resources:articles:ladon"))
+/// print(decision.allowed, decision.reason)
+/// ```
+public struct PolicySet: Sendable {
+    let compiled: [CompiledPolicy]
+    let index: PolicyIndex
+
+    public init(_ policies: [Policy]) {
+        compiled = policies.map(CompiledPolicy.init)
+        index = PolicyIndex(compiled)
+    }
+
+    public var count: Int { compiled.count }
+    public var policies: [Policy] { compiled.map(\.policy) }
+
+    /// Decides a request: allowed iff at least one matching policy allows, none denies and none fails.
+    public func decide(_ request: AccessRequest) -> Decision {
+        withNeedles(request) { action, subject, resource in
+            decide(request, action: action, subject: subject, resource: resource) { body in
+                index.forEachCandidate(action: action, subject: subject, resource: resource, body)
+            }
+        }
+    }
+
+    /// The same decision without the index: every policy is evaluated. For tests of the index.
+    func decideByScanningEveryPolicy(_ request: AccessRequest) -> Decision {
+        withNeedles(request) { action, subject, resource in
+            decide(request, action: action, subject: subject, resource: resource) { body in
+                for position in compiled.indices { body(Int32(position)) }
+            }
+        }
+    }
+
+    /// How many policies the index hands to evaluation for this request (with repeats).
+    func candidateCount(_ request: AccessRequest) -> Int {
+        withNeedles(request) { action, subject, resource in
+            var count = 0
+            index.forEachCandidate(action: action, subject: subject, resource: resource) { _ in count += 1 }
+            return count
+        }
+    }
+
+    /// Runs `body` with the UTF-8 bytes of the request's action, subject and resource.
+    @inline(__always)
+    func withNeedles<Result>(
+        _ request: AccessRequest,
+        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        var action = request.action
+        var subject = request.subject
+        var resource = request.resource
+        return action.withUTF8 { action in
+            subject.withUTF8 { subject in
+                resource.withUTF8 { resource in body(action, subject, resource) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func decide(_ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
+                        subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>,
+                        candidates: ((Int32) -> Void) -> Void) -> Decision {
+        var allows: [Int32] = []
+        var denies: [Int32] = []
+        var errors: [Int32] = []
+        var firstError: (position: Int32, message: String)?
+        compiled.withUnsafeBufferPointer { policies in
+            candidates { position in
+                let policy = policies[Int(position)]
+                switch policy.evaluate(request, action: action, subject: subject, resource: resource) {
+                case .passed:
+                    if policy.allows { allows.append(position) } else { denies.append(position) }
+                case .rejected:
+                    break
+                case .failed(let message):
+                    errors.append(position)
+                    if firstError.map({ position < $0.position }) ?? true { firstError = (position, message) }
+                }
+            }
+        }
+        let reason: DecisionReason =
+            !errors.isEmpty ? .error : !denies.isEmpty ? .forcedDeny : !allows.isEmpty ? .allowed : .noMatch
+        return Decision(reason: reason, allowPolicyIDs: ids(allows), denyPolicyIDs: ids(denies),
+                        errorPolicyIDs: ids(errors), errorMessage: firstError?.message)
+    }
+
+    /// Policy IDs in set order, each once (a policy filed under two keys can be visited twice).
+    private func ids(_ positions: [Int32]) -> [String] {
+        guard !positions.isEmpty else { return [] }
+        guard positions.count > 1 else { return [compiled[Int(positions[0])].policy.id] }
+        var result: [String] = []
+        var last: Int32 = -1
+        for position in positions.sorted() where position != last {
+            result.append(compiled[Int(position)].policy.id)
+            last = position
+        }
+        return result
+    }
+}
+
+extension CompiledPolicy {
+    /// Ladon's lazy order: actions, subjects, resources, then conditions; the first step that does not
+    /// pass decides.
+    @inline(__always)
+    func evaluate(_ request: AccessRequest, action: UnsafeBufferPointer<UInt8>, subject: UnsafeBufferPointer<UInt8>,
+                  resource: UnsafeBufferPointer<UInt8>) -> Step {
+        let actionStep = match(.actions, action)
+        guard actionStep == .passed else { return actionStep }
+        let subjectStep = match(.subjects, subject)
+        guard subjectStep == .passed else { return subjectStep }
+        let resourceStep = match(.resources, resource)
+        guard resourceStep == .passed else { return resourceStep }
+        if conditions.isEmpty { return .passed }
+        return checkConditions(request, subject: subject, resource: resource).0
+    }
+}

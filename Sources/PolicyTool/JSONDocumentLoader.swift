@@ -1,0 +1,60 @@
+public import Foundation
+public import PolicyEngine
+
+/// Reads JSON files of policies and requests, turning every failure into a ``PolicyToolError`` that
+/// names the file and where in it the problem is.
+public enum JSONDocumentLoader {
+    /// Parses `data` (the content of `file`) as JSON.
+    public static func parse(_ data: Data, file: String) throws(PolicyToolError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            throw PolicyToolError(file: file, message: "invalid JSON: \(detail ?? context.debugDescription)")
+        } catch {
+            throw PolicyToolError(file: file, message: "invalid JSON: \(error)")
+        }
+    }
+
+    public static func read(_ file: String) throws(PolicyToolError) -> JSONValue {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw PolicyToolError(file: file, message: "cannot read the file: \((error as NSError).localizedDescription)")
+        }
+        return try parse(data, file: file)
+    }
+
+    /// The elements of a top-level JSON array.
+    public static func array(_ document: JSONValue, file: String, of what: String) throws(PolicyToolError) -> [JSONValue] {
+        guard case .array(let items) = document else {
+            throw PolicyToolError(file: file, message: "$: expected a JSON array of \(what), found \(document.typeName)")
+        }
+        return items
+    }
+
+    public static func policies(_ document: JSONValue, file: String) throws(PolicyToolError) -> [Policy] {
+        var result: [Policy] = []
+        for (index, item) in try array(document, file: file, of: "policies").enumerated() {
+            do {
+                result.append(try Policy(json: item, at: JSONPath.root.appending(index)))
+            } catch {
+                throw PolicyToolError(file: file, message: error.description)
+            }
+        }
+        return result
+    }
+
+    public static func requests(_ document: JSONValue, file: String) throws(PolicyToolError) -> [AccessRequest] {
+        var result: [AccessRequest] = []
+        for (index, item) in try array(document, file: file, of: "requests").enumerated() {
+            do {
+                result.append(try AccessRequest(json: item, at: JSONPath.root.appending(index)))
+            } catch {
+                throw PolicyToolError(file: file, message: error.description)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `iam`: every Swift IAM server role, one subcommand each.
+@main
+struct IAM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iam",
+        abstract: "Swift IAM: identity and access management servers, load balancer and failover in one binary.",
+        version: IAMVersion.current,
+        subcommands: [
+            PolicyCommand.self,
+            NotBuiltYet.APIServer.self, NotBuiltYet.Authz.self, NotBuiltYet.Pump.self, NotBuiltYet.Watcher.self,
+            NotBuiltYet.LoadBalancer.self, NotBuiltYet.VRRP.self, NotBuiltYet.Up.self,
+        ]
+    )
+}
+
+enum IAMVersion {
+    static let current = "0.1.0"
+}
