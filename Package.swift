@@ -37,9 +37,10 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
+        .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),
         .executableTarget(
             name: "policy-bench",
-            dependencies: ["PolicyEngine", "PolicyTool"],
+            dependencies: ["PolicyEngine", "PolicyTool", "CHeapStats"],
             path: "Benchmarks/PolicyBench",
             swiftSettings: strictSettings
         ),

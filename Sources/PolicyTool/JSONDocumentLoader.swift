@@ -7,12 +7,9 @@ public enum JSONDocumentLoader {
     /// Parses `data` (the content of `file`) as JSON.
     public static func parse(_ data: Data, file: String) throws(PolicyToolError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw PolicyToolError(file: file, message: "invalid JSON: \(detail ?? context.debugDescription)")
+            return try JSONValue.parse(data)
         } catch {
-            throw PolicyToolError(file: file, message: "invalid JSON: \(error)")
+            throw PolicyToolError(file: file, message: "invalid JSON at \(error.description)")
         }
     }
 

@@ -44,9 +44,13 @@ import Testing
     }
 
     @Test func ipv6Parsing() {
-        #expect(IPAddress("::")?.bytes == [UInt8](repeating: 0, count: 16))
-        #expect(IPAddress("::1")?.bytes.last == 1)
-        #expect(IPAddress("1::")?.bytes.first == 0)
+        #expect(IPAddress("::").map { [$0.high, $0.low] } == [0, 0])
+        #expect(IPAddress("::1").map { [$0.high, $0.low] } == [0, 1])
+        #expect(IPAddress("1::").map { [$0.high, $0.low] } == [1 << 48, 0])
+        #expect(IPAddress("1:2::7:8").map { [$0.high, $0.low] } == [0x0001_0002_0000_0000, 0x0000_0000_0007_0008])
+        #expect(IPAddress("::ffff:10.1.2.3")?.ipv4 == 0x0A01_0203)
+        #expect(IPAddress("10.1.2.3")?.ipv4 == 0x0A01_0203)
+        #expect(IPAddress("2001:db8::1")?.ipv4 == nil)
         #expect(IPAddress("1:2:3:4:5:6:7:8") != nil)
         #expect(IPAddress("1:2:3:4:5:6:7:8:9") == nil)
         #expect(IPAddress("1::2::3") == nil)

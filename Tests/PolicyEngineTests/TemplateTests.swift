@@ -2,10 +2,16 @@
 import Testing
 
 @Suite struct TemplateTests {
+    /// Matches through the same code decisions use: a one-template list of a compiled policy set.
     private func matches(_ template: String, _ needle: String) throws -> RegexRunResult {
+        _ = try CompiledTemplate(template)  // must compile
+        let code = PolicyCode([CompiledPolicy(Policy(id: "t", subjects: [template], effect: "allow", resources: ["r"], actions: ["a"]))])
         var text = needle
-        let compiled = try CompiledTemplate(template)
-        return text.withUTF8 { compiled.matches($0) }
+        switch text.withUTF8({ code.match(code.policies[0].subjects, $0) }) {
+        case .passed: return .match
+        case .rejected: return .noMatch
+        case .failed: return .tooExpensive
+        }
     }
 
     @Test(arguments: [

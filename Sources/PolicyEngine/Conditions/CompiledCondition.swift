@@ -70,8 +70,8 @@ struct CompiledCondition: Sendable {
             case .tooExpensive: return .tooExpensive
             }
         case .cidr(let network):
-            guard case .string(let text) = value, let network, let address = IPAddress(text) else { return .notFulfilled }
-            return network.contains(address) ? .fulfilled : .notFulfilled
+            guard case .string(var text) = value, let network else { return .notFulfilled }
+            return text.withUTF8 { IPAddress($0).map(network.contains) ?? false } ? .fulfilled : .notFulfilled
         case .equalsSubject:
             guard case .string(var text) = value else { return .notFulfilled }
             return text.withUTF8 { $0.elementsEqual(subject) } ? .fulfilled : .notFulfilled
@@ -95,13 +95,42 @@ struct CompiledCondition: Sendable {
 
     /// `{"value": v, "delimiter": d}`: true iff `d + resource + d` contains `d + v + d`.
     private static func resourceContains(_ value: JSONValue?, resource: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard case .object(let members) = value, case .string(let needle) = members["value"], !needle.isEmpty else {
+        guard case .object(let members) = value, case .string(var needle) = members["value"], !needle.isEmpty else {
             return false
         }
-        var delimiter: [UInt8] = []
-        if case .string(let text) = members["delimiter"] { delimiter = Array(text.utf8) }
-        let haystack = delimiter + Array(resource) + delimiter
-        let target = delimiter + Array(needle.utf8) + delimiter
-        return haystack.withUnsafeBufferPointer { $0.contains(target) }
+        var delimiter = ""
+        if case .string(let text) = members["delimiter"] { delimiter = text }
+        return needle.withUTF8 { needle in
+            delimiter.withUTF8 { delimiter in
+                DelimitedText(delimiter: delimiter, body: resource).contains(DelimitedText(delimiter: delimiter, body: needle))
+            }
+        }
+    }
+}
+
+/// `delimiter + body + delimiter`, read in place instead of concatenated.
+private struct DelimitedText {
+    let delimiter: UnsafeBufferPointer<UInt8>
+    let body: UnsafeBufferPointer<UInt8>
+
+    var count: Int { body.count + 2 * delimiter.count }
+
+    @inline(__always)
+    subscript(index: Int) -> UInt8 {
+        if index < delimiter.count { return delimiter[index] }
+        if index < delimiter.count + body.count { return body[index - delimiter.count] }
+        return delimiter[index - delimiter.count - body.count]
+    }
+
+    func contains(_ needle: DelimitedText) -> Bool {
+        guard needle.count <= count else { return false }
+        var start = 0
+        while start + needle.count <= count {
+            var offset = 0
+            while offset < needle.count, self[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+            start += 1
+        }
+        return false
     }
 }

@@ -1,132 +1,175 @@
 /// An IP address parsed as Go's `net.ParseIP` does: dotted IPv4 without leading zeros, or IPv6
-/// (with `::` and an embedded IPv4 tail), never a zone. Stored in 16-byte form.
+/// (with `::` and an embedded IPv4 tail), never a zone. Held in 16-byte form as two integers, so that
+/// parsing one per condition check allocates nothing.
 struct IPAddress: Sendable, Equatable {
-    var bytes: [UInt8]
+    /// Bytes 0–7 and 8–15, big-endian.
+    var high: UInt64
+    var low: UInt64
     /// True when the text was an IPv4 address (Go's `netip.Addr.Is4`).
     var isIPv4Literal: Bool
 
-    init?(_ text: Substring.UTF8View) {
-        let bytes = Array(text)
-        if let v4 = IPAddress.parseIPv4(bytes[...]) {
-            self.bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + v4
-            isIPv4Literal = true
-        } else if let v6 = IPAddress.parseIPv6(bytes) {
-            self.bytes = v6
-            isIPv4Literal = false
+    private static let mappedPrefix: UInt64 = 0x0000_FFFF_0000_0000
+
+    init?(_ text: UnsafeBufferPointer<UInt8>) {
+        if let v4 = IPAddress.parseIPv4(text) {
+            self.init(high: 0, low: IPAddress.mappedPrefix | UInt64(v4), isIPv4Literal: true)
+        } else if let (high, low) = IPAddress.parseIPv6(text) {
+            self.init(high: high, low: low, isIPv4Literal: false)
         } else {
             return nil
         }
     }
 
-    init?(_ text: String) { self.init(text[...].utf8) }
-
-    /// The 4-byte form when the address is IPv4 or IPv4-mapped IPv6 (Go's `IP.To4`), else the 16 bytes.
-    var comparableBytes: ArraySlice<UInt8> {
-        bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF ? bytes[12...] : bytes[...]
+    init?(_ text: String) {
+        var text = text
+        guard let address = text.withUTF8({ IPAddress($0) }) else { return nil }
+        self = address
     }
 
-    static func parseIPv4(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        var result: [UInt8] = []
-        var value = 0
+    private init(high: UInt64, low: UInt64, isIPv4Literal: Bool) {
+        self.high = high
+        self.low = low
+        self.isIPv4Literal = isIPv4Literal
+    }
+
+    /// The IPv4 address when this is IPv4 or IPv4-mapped IPv6 (Go's `IP.To4`).
+    var ipv4: UInt32? {
+        high == 0 && low >> 32 == 0xFFFF ? UInt32(truncatingIfNeeded: low) : nil
+    }
+
+    /// Dotted decimal: four fields of 1–3 digits, each at most 255, no leading zeros.
+    static func parseIPv4(_ text: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> UInt32? {
+        var result: UInt32 = 0
+        var fields = 0
+        var value: UInt32 = 0
         var digits = 0
-        var leadingZero = false
-        for byte in text {
+        var index = start
+        while index <= text.count {
+            let byte = index < text.count ? text[index] : UInt8(ascii: ".")
+            index += 1
             if byte == UInt8(ascii: ".") {
-                guard digits > 0, result.count < 3 else { return nil }
-                result.append(UInt8(value))
+                guard digits > 0, fields < 4 else { return nil }
+                result = result << 8 | value
+                fields += 1
                 value = 0
                 digits = 0
+                if index > text.count { break }
                 continue
             }
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            if digits == 1 && leadingZero { return nil }
-            if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            if digits == 1 && value == 0 { return nil }  // leading zero
+            value = value * 10 + UInt32(byte - UInt8(ascii: "0"))
             digits += 1
             guard value <= 255 else { return nil }
         }
-        guard digits > 0, result.count == 3 else { return nil }
-        result.append(UInt8(value))
-        return result
+        return fields == 4 ? result : nil
     }
 
-    static func parseIPv6(_ text: [UInt8]) -> [UInt8]? {
-        guard text.count >= 2, !text.contains(UInt8(ascii: "%")) else { return nil }
-        var groups: [UInt16] = []
-        var ellipsis: Int?
+    static func parseIPv6(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard text.count >= 2 else { return nil }
+        var groups = (UInt64(0), UInt64(0))  // packed 16-bit groups, filled from the left
+        var count = 0
+        var ellipsis = -1
         var index = 0
-        if text.starts(with: [UInt8(ascii: ":"), UInt8(ascii: ":")]) {
+        func append(_ group: UInt16) {
+            if count < 4 {
+                groups.0 |= UInt64(group) << UInt64(48 - 16 * count)
+            } else {
+                groups.1 |= UInt64(group) << UInt64(48 - 16 * (count - 4))
+            }
+            count += 1
+        }
+        if text[0] == UInt8(ascii: ":") {
+            guard text[1] == UInt8(ascii: ":") else { return nil }
             ellipsis = 0
             index = 2
-            if index == text.count { return [UInt8](repeating: 0, count: 16) }
         }
         while index < text.count {
             var end = index
-            while end < text.count, text[end] != UInt8(ascii: ":") { end += 1 }
-            let field = text[index..<end]
-            if field.contains(UInt8(ascii: ".")) {
-                guard end == text.count, groups.count <= 6, let v4 = parseIPv4(field) else { return nil }
-                groups.append(UInt16(v4[0]) << 8 | UInt16(v4[1]))
-                groups.append(UInt16(v4[2]) << 8 | UInt16(v4[3]))
+            var value: UInt32 = 0
+            var sawDot = false
+            while end < text.count, text[end] != UInt8(ascii: ":") {
+                let byte = text[end]
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt32(byte - UInt8(ascii: "A") + 10)
+                case UInt8(ascii: "."): sawDot = true
+                default: return nil  // includes '%': zones are refused
+                }
+                end += 1
+            }
+            if sawDot {
+                guard end == text.count, count <= 6,
+                      let v4 = parseIPv4(UnsafeBufferPointer(rebasing: text[index..<end]))
+                else { return nil }
+                append(UInt16(v4 >> 16))
+                append(UInt16(v4 & 0xFFFF))
                 index = end
                 break
             }
-            guard (1...4).contains(field.count), let value = UInt16(String(decoding: field, as: UTF8.self), radix: 16) else {
-                return nil
-            }
-            groups.append(value)
-            guard groups.count <= 8 else { return nil }
+            guard (1...4).contains(end - index), count < 8 else { return nil }
+            append(UInt16(value))
             index = end
             if index == text.count { break }
             index += 1  // the ':'
             if index < text.count, text[index] == UInt8(ascii: ":") {
-                guard ellipsis == nil else { return nil }
-                ellipsis = groups.count
+                guard ellipsis < 0 else { return nil }
+                ellipsis = count
                 index += 1
-                if index == text.count { break }
             } else if index == text.count {
-                return nil  // trailing single ':'
+                return nil  // a trailing single ':'
             }
         }
-        if let ellipsis {
-            guard groups.count < 8 else { return nil }
-            groups.insert(contentsOf: repeatElement(0, count: 8 - groups.count), at: ellipsis)
+        if ellipsis >= 0 {
+            guard count < 8 else { return nil }
+            // Shift the groups after the ellipsis to the right end.
+            let combined = (UInt128(groups.0) << 64) | UInt128(groups.1)
+            let tailGroups = count - ellipsis
+            let head = (combined >> UInt128(16 * (8 - ellipsis))) << UInt128(16 * (8 - ellipsis))
+            let tail = (combined << UInt128(16 * ellipsis)) >> UInt128(16 * (8 - tailGroups))
+            let result = head | tail
+            return (UInt64(truncatingIfNeeded: result >> 64), UInt64(truncatingIfNeeded: result))
         }
-        guard groups.count == 8 else { return nil }
-        return groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        return count == 8 ? groups : nil
     }
 }
 
 /// A network parsed as Go's `net.ParseCIDR` does (host bits may be set: `192.168.0.1/16` is
-/// `192.168.0.0/16`), answering `Contains` as `net.IPNet` does.
+/// `192.168.0.0/16`), answering `Contains` as `net.IPNet` does: an IPv4 network holds IPv4 and
+/// IPv4-mapped addresses only; an IPv6 network holds only addresses that are not IPv4.
 struct IPNetwork: Sendable, Equatable {
-    var network: [UInt8]
-    var prefixLength: Int
+    private var isIPv4: Bool
+    private var network: UInt128
+    private var mask: UInt128
 
     init?(_ text: String) {
-        guard let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        guard let address = IPAddress(text[..<slash].utf8) else { return nil }
-        let lengthText = text.utf8[text.utf8.index(after: slash)...]
+        var text = text
+        guard let network = text.withUTF8({ IPNetwork($0) }) else { return nil }
+        self = network
+    }
+
+    init?(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let slash = text.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        guard let address = IPAddress(UnsafeBufferPointer(rebasing: text[..<slash])) else { return nil }
+        let lengthText = text[(slash + 1)...]
         guard !lengthText.isEmpty, lengthText.count <= 8,
-              lengthText.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let length = Int(String(decoding: lengthText, as: UTF8.self))
+              lengthText.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }
-        let base = address.isIPv4Literal ? Array(address.bytes[12...]) : address.bytes
-        guard length <= base.count * 8 else { return nil }
-        network = IPNetwork.mask(base, length)
-        prefixLength = length
+        let length = lengthText.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        isIPv4 = address.isIPv4Literal
+        let bits = isIPv4 ? 32 : 128
+        guard length <= bits else { return nil }
+        let full: UInt128 = isIPv4 ? 0xFFFF_FFFF : ~0
+        mask = length == 0 ? 0 : (full << UInt128(bits - length)) & full
+        let value = isIPv4 ? UInt128(address.ipv4!) : UInt128(address.high) << 64 | UInt128(address.low)
+        network = value & mask
     }
 
     func contains(_ address: IPAddress) -> Bool {
-        let candidate = Array(address.comparableBytes)
-        guard candidate.count == network.count else { return false }
-        return IPNetwork.mask(candidate, prefixLength) == network
-    }
-
-    private static func mask(_ bytes: [UInt8], _ length: Int) -> [UInt8] {
-        bytes.enumerated().map { index, byte in
-            let bits = max(0, min(8, length - index * 8))
-            return bits == 8 ? byte : byte & ~(0xFF >> UInt8(bits))
+        if let v4 = address.ipv4 {
+            return isIPv4 && UInt128(v4) & mask == network
         }
+        return !isIPv4 && (UInt128(address.high) << 64 | UInt128(address.low)) & mask == network
     }
 }

@@ -1,5 +1,5 @@
 /// A policy ready for decisions: templates and conditions compiled once.
-struct CompiledPolicy: Sendable {
+final class CompiledPolicy: Sendable {
     /// One template of a list: compiled, or the error ladon raises when it reaches it.
     enum Entry: Sendable {
         case template(CompiledTemplate)
@@ -28,8 +28,9 @@ struct CompiledPolicy: Sendable {
 
     let policy: Policy
     let allows: Bool
-    /// Indexed by ``Field/rawValue``.
-    let lists: [[Entry]]
+    let actions: [Entry]
+    let subjects: [Entry]
+    let resources: [Entry]
     /// Sorted by key so evaluation and explanations are deterministic.
     let conditions: [CompiledCondition]
 
@@ -45,32 +46,27 @@ struct CompiledPolicy: Sendable {
                 }
             }
         }
-        lists = [compile(policy.actions), compile(policy.subjects), compile(policy.resources)]
+        actions = compile(policy.actions)
+        subjects = compile(policy.subjects)
+        resources = compile(policy.resources)
         conditions = policy.conditions.sorted { $0.key < $1.key }.map { CompiledCondition(key: $0.key, condition: $0.value) }
     }
 
-    var hasMalformedTemplate: Bool {
-        lists.contains { $0.contains { if case .malformed = $0 { true } else { false } } }
+    @inline(__always)
+    func entries(_ field: Field) -> [Entry] {
+        switch field {
+        case .actions: actions
+        case .subjects: subjects
+        case .resources: resources
+        }
     }
 
-    /// Ladon's `Matches`: entries tried in order; the first match wins; a malformed entry reached is an error.
-    @inline(__always)
-    func match(_ field: Field, _ needle: UnsafeBufferPointer<UInt8>) -> Step {
-        for entry in lists[field.rawValue] {
-            switch entry {
-            case .template(let template):
-                switch template.matches(needle) {
-                case .match: return .passed
-                case .noMatch: continue
-                case .tooExpensive:
-                    return .failed("template \"\(template.source)\" is too expensive to match against a \(needle.count)-byte value")
-                }
-            case .malformed(let error):
-                return .failed(error.description)
-            }
-        }
-        return .rejected
+    var hasMalformedTemplate: Bool {
+        Field.allCases.contains { field in entries(field).contains { if case .malformed = $0 { true } else { false } } }
     }
+
+    /// True when a template list is empty: the policy can then never match.
+    var hasEmptyList: Bool { actions.isEmpty || subjects.isEmpty || resources.isEmpty }
 
     /// Every condition must be fulfilled by `context[key]`.
     @inline(__always)

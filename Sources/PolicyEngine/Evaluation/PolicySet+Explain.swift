@@ -21,8 +21,8 @@ extension PolicySet {
     /// Slower than ``decide(_:)``: it looks at every policy.
     public func explain(_ request: AccessRequest) -> [NearMiss] {
         withNeedles(request) { action, subject, resource in
-            compiled.compactMap { policy in
-                policy.nearMiss(request, action: action, subject: subject, resource: resource)
+            compiled.indices.compactMap { position in
+                nearMiss(position, request, action: action, subject: subject, resource: resource)
             }
         }
     }
@@ -32,7 +32,7 @@ extension PolicySet {
         compiled.flatMap { policy -> [PolicyProblem] in
             var found: [PolicyProblem] = []
             for field in CompiledPolicy.Field.allCases {
-                for entry in policy.lists[field.rawValue] {
+                for entry in policy.entries(field) {
                     if case .malformed(let error) = entry {
                         found.append(PolicyProblem(policyID: policy.policy.id, field: field.description, message: error.description))
                     }
@@ -48,14 +48,16 @@ extension PolicySet {
     }
 }
 
-extension CompiledPolicy {
+extension PolicySet {
     /// A near miss is a policy that does not apply although all but one of its four parts (actions,
     /// subjects, resources, conditions) fit the request; the part that does not fit is reported.
-    fileprivate func nearMiss(_ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
+    fileprivate func nearMiss(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
                               subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> NearMiss? {
+        let policy = compiled[position].policy
         var misses: [NearMiss] = []
-        for (field, needle) in [(Field.actions, action), (.subjects, subject), (.resources, resource)] {
-            switch match(field, needle) {
+        let fields: [(CompiledPolicy.Field, UnsafeBufferPointer<UInt8>)] = [(.actions, action), (.subjects, subject), (.resources, resource)]
+        for (field, needle) in fields {
+            switch match(position, field, needle) {
             case .passed: continue
             case .rejected:
                 let templates = policy.templates(field).map { "\"\($0)\"" }.joined(separator: ", ")
@@ -66,7 +68,7 @@ extension CompiledPolicy {
             }
             if misses.count > 1 { return nil }
         }
-        let (step, condition) = checkConditions(request, subject: subject, resource: resource)
+        let (step, condition) = compiled[position].checkConditions(request, subject: subject, resource: resource)
         if step != .passed, let condition {
             let value = request.context[condition.key].map { "\($0)" } ?? "absent"
             let verdict: String

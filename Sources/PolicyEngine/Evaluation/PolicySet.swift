@@ -11,10 +11,12 @@
 /// ```
 public struct PolicySet: Sendable {
     let compiled: [CompiledPolicy]
+    let code: PolicyCode
     let index: PolicyIndex
 
     public init(_ policies: [Policy]) {
         compiled = policies.map(CompiledPolicy.init)
+        code = PolicyCode(compiled)
         index = PolicyIndex(compiled)
     }
 
@@ -39,8 +41,9 @@ public struct PolicySet: Sendable {
         }
     }
 
-    /// How many policies the index hands to evaluation for this request (with repeats).
-    func candidateCount(_ request: AccessRequest) -> Int {
+    /// How many policies the index hands to evaluation for this request (a policy filed under two
+    /// matching keys counts twice). A diagnostic: how well the index narrows this policy set.
+    public func candidateCount(_ request: AccessRequest) -> Int {
         withNeedles(request) { action, subject, resource in
             var count = 0
             index.forEachCandidate(action: action, subject: subject, resource: resource) { _ in count += 1 }
@@ -72,12 +75,11 @@ public struct PolicySet: Sendable {
         var denies: [Int32] = []
         var errors: [Int32] = []
         var firstError: (position: Int32, message: String)?
-        compiled.withUnsafeBufferPointer { policies in
+        do {
             candidates { position in
-                let policy = policies[Int(position)]
-                switch policy.evaluate(request, action: action, subject: subject, resource: resource) {
+                switch evaluate(Int(position), request, action: action, subject: subject, resource: resource) {
                 case .passed:
-                    if policy.allows { allows.append(position) } else { denies.append(position) }
+                    if code.policies[Int(position)].allows { allows.append(position) } else { denies.append(position) }
                 case .rejected:
                     break
                 case .failed(let message):
@@ -106,19 +108,30 @@ public struct PolicySet: Sendable {
     }
 }
 
-extension CompiledPolicy {
+extension PolicySet {
     /// Ladon's lazy order: actions, subjects, resources, then conditions; the first step that does not
     /// pass decides.
     @inline(__always)
-    func evaluate(_ request: AccessRequest, action: UnsafeBufferPointer<UInt8>, subject: UnsafeBufferPointer<UInt8>,
-                  resource: UnsafeBufferPointer<UInt8>) -> Step {
-        let actionStep = match(.actions, action)
+    func evaluate(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
+                  subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+        let record = code.policies[position]
+        let actionStep = code.match(record.actions, action)
         guard actionStep == .passed else { return actionStep }
-        let subjectStep = match(.subjects, subject)
+        let subjectStep = code.match(record.subjects, subject)
         guard subjectStep == .passed else { return subjectStep }
-        let resourceStep = match(.resources, resource)
+        let resourceStep = code.match(record.resources, resource)
         guard resourceStep == .passed else { return resourceStep }
-        if conditions.isEmpty { return .passed }
-        return checkConditions(request, subject: subject, resource: resource).0
+        guard record.hasConditions else { return .passed }
+        return compiled[position].checkConditions(request, subject: subject, resource: resource).0
+    }
+
+    /// One template list of one policy against a needle.
+    func match(_ position: Int, _ field: CompiledPolicy.Field, _ needle: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+        let record = code.policies[position]
+        switch field {
+        case .actions: return code.match(record.actions, needle)
+        case .subjects: return code.match(record.subjects, needle)
+        case .resources: return code.match(record.resources, needle)
+        }
     }
 }

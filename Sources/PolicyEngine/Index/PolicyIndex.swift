@@ -5,7 +5,7 @@
 /// literal prefix (`users:t0169-` for `users:<t0169-.*>`). A request looks up its action, subject and
 /// resource in the three indexes; policies no key can describe (malformed, or `<.*>` everywhere) are
 /// always candidates.
-struct PolicyIndex: Sendable {
+final class PolicyIndex: Sendable {
     struct FieldIndex: Sendable {
         var exact = ByteStringTable()
         var exactStart: [Int32] = []
@@ -13,9 +13,11 @@ struct PolicyIndex: Sendable {
         var prefixes = PrefixTrie()
     }
 
-    private var fields: [FieldIndex] = []
+    private let actions: FieldIndex
+    private let subjects: FieldIndex
+    private let resources: FieldIndex
     /// Policies evaluated for every request.
-    private(set) var alwaysCandidates: [Int32] = []
+    let alwaysCandidates: [Int32]
 
     init(_ policies: [CompiledPolicy]) {
         let keys = policies.map { policy in
@@ -24,6 +26,7 @@ struct PolicyIndex: Sendable {
         let popularity = PolicyIndex.popularity(keys)
         var exactPostings: [[[Int32]]] = Array(repeating: [], count: 3)
         var builders = Array(repeating: FieldIndex(), count: 3)
+        var alwaysCandidates: [Int32] = []
         for (position, policy) in policies.enumerated() {
             let posting = Int32(position)
             if policy.hasMalformedTemplate {
@@ -31,7 +34,7 @@ struct PolicyIndex: Sendable {
                 continue
             }
             // A policy with an empty list matches nothing and cannot fail: never a candidate.
-            if policy.lists.contains(where: \.isEmpty) { continue }
+            if policy.hasEmptyList { continue }
             let costs = (0..<3).map { PolicyIndex.cost(keys[position][$0], popularity[$0], total: policies.count) }
             let best = costs.indices.min { costs[$0] < costs[$1] }!
             guard costs[best] < policies.count else {
@@ -59,7 +62,10 @@ struct PolicyIndex: Sendable {
             }
             builders[field].prefixes.freeze()
         }
-        fields = builders
+        actions = builders[0]
+        subjects = builders[1]
+        resources = builders[2]
+        self.alwaysCandidates = alwaysCandidates
     }
 
     /// How many policies share each key, per field.
@@ -99,9 +105,9 @@ struct PolicyIndex: Sendable {
     func forEachCandidate(action: UnsafeBufferPointer<UInt8>, subject: UnsafeBufferPointer<UInt8>,
                           resource: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) {
         for candidate in alwaysCandidates { body(candidate) }
-        fields[0].visit(action, body)
-        fields[1].visit(subject, body)
-        fields[2].visit(resource, body)
+        actions.visit(action, body)
+        subjects.visit(subject, body)
+        resources.visit(resource, body)
     }
 }
 
@@ -118,6 +124,6 @@ extension PolicyIndex.FieldIndex {
 extension CompiledPolicy {
     /// The compiled templates of a list (malformed entries left out).
     func templates(_ field: Field) -> [CompiledTemplate] {
-        lists[field.rawValue].compactMap { if case .template(let template) = $0 { template } else { nil } }
+        entries(field).compactMap { if case .template(let template) = $0 { template } else { nil } }
     }
 }

@@ -4,7 +4,7 @@
 /// counts, delimiters must balance) is a regular expression and the text around it is literal; the whole
 /// must match the entire needle (strict `$`: a trailing newline never matches). Common shapes get
 /// dedicated matchers; only the rest run the regular-expression engine.
-struct CompiledTemplate: Sendable {
+final class CompiledTemplate: Sendable {
     enum Matcher: Sendable {
         /// The needle must equal these bytes.
         case exact([UInt8])
@@ -115,30 +115,6 @@ struct CompiledTemplate: Sendable {
         case .oneOf(_, let members): .exact(members)
         case .prefixAnySuffix(let prefix, _): .prefix(prefix)
         case .program(_, let prefix): .prefix(prefix)
-        }
-    }
-
-    /// Whether `needle` (UTF-8) matches; `.tooExpensive` when the engine gave up on it.
-    @inline(__always)
-    func matches(_ needle: UnsafeBufferPointer<UInt8>) -> RegexRunResult {
-        switch matcher {
-        case .exact(let bytes):
-            return needle.equals(bytes) ? .match : .noMatch
-        case .oneOf(let table, let members):
-            if members.count <= 8 {
-                for member in members where needle.equals(member) { return .match }
-                return .noMatch
-            }
-            return table.find(needle) != nil ? .match : .noMatch
-        case .prefixAnySuffix(let prefix, let suffix):
-            guard needle.count >= prefix.count + suffix.count, needle.hasPrefix(prefix), needle.hasSuffix(suffix) else {
-                return .noMatch
-            }
-            for index in prefix.count..<(needle.count - suffix.count) where needle[index] == 0x0A { return .noMatch }
-            return .match
-        case .program(let program, let prefix):
-            guard needle.hasPrefix(prefix) else { return .noMatch }
-            return program.run(needle)
         }
     }
 }

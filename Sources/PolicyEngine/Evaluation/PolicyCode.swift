@@ -1,0 +1,189 @@
+/// The templates of a policy set in plain-value form, laid out in a few flat buffers, so that a
+/// decision reads them without touching a reference count.
+///
+/// Immutable after `init` (the buffers are written once, then only read, and freed in `deinit`), which is
+/// what makes sharing it between threads safe.
+final class PolicyCode: @unchecked Sendable {
+    /// A run of elements in one of the buffers.
+    struct Span: Sendable {
+        var start: Int32 = 0
+        var count: Int32 = 0
+        var range: Range<Int> { Int(start)..<Int(start + count) }
+    }
+
+    struct Template: Sendable {
+        enum Kind: UInt8, Sendable { case exact, smallSet, largeSet, prefixAnySuffix, program, malformed }
+        var kind: Kind
+        /// exact: the bytes; smallSet: the member spans; prefixAnySuffix and program: the prefix.
+        var first = Span()
+        /// prefixAnySuffix: the suffix.
+        var second = Span()
+        /// largeSet: table index; program: program index; malformed: error index.
+        var side: Int32 = 0
+    }
+
+    struct PolicyRecord: Sendable {
+        var actions = Span()
+        var subjects = Span()
+        var resources = Span()
+        var allows = false
+        var hasConditions = false
+    }
+
+    /// Sets larger than this are looked up by hash instead of compared one by one.
+    static let smallSetLimit = 8
+
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let members: UnsafeMutableBufferPointer<Span>
+    private let templates: UnsafeMutableBufferPointer<Template>
+    let policies: UnsafeMutableBufferPointer<PolicyRecord>
+    private let tables: [ByteStringTable]
+    private let programs: [RegexProgram]
+    private let errors: [TemplateError]
+    /// The template text, by template index, for messages.
+    private let sources: [String]
+
+    init(_ compiled: [CompiledPolicy]) {
+        var builder = Builder()
+        let records = compiled.map { policy in
+            PolicyRecord(actions: builder.add(policy.actions), subjects: builder.add(policy.subjects),
+                         resources: builder.add(policy.resources), allows: policy.allows,
+                         hasConditions: !policy.conditions.isEmpty)
+        }
+        bytes = PolicyCode.freeze(builder.bytes)
+        members = PolicyCode.freeze(builder.members)
+        templates = PolicyCode.freeze(builder.templates)
+        policies = PolicyCode.freeze(records)
+        tables = builder.tables
+        programs = builder.programs
+        errors = builder.errors
+        sources = builder.sources
+    }
+
+    deinit {
+        bytes.deallocate()
+        members.deallocate()
+        templates.deallocate()
+        policies.deallocate()
+    }
+
+    private static func freeze<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, array.count))
+        _ = buffer.initialize(from: array)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+    }
+
+    /// Ladon's `Matches` on one list of one policy: entries in order, the first match wins, a malformed
+    /// entry reached is an error.
+    @inline(__always)
+    func match(_ span: Span, _ needle: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+        for index in span.range {
+            let template = templates[index]
+            switch matches(template, needle) {
+            case .match: return .passed
+            case .noMatch: continue
+            case .tooExpensive:
+                if template.kind == .malformed { return .failed(errors[Int(template.side)].description) }
+                return .failed("template \"\(sources[index])\" is too expensive to match against a \(needle.count)-byte value")
+            }
+        }
+        return .rejected
+    }
+
+    @inline(__always)
+    private func matches(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> RegexRunResult {
+        switch template.kind {
+        case .exact:
+            return equal(needle, template.first) ? .match : .noMatch
+        case .smallSet:
+            for index in template.first.range where equal(needle, members[index]) { return .match }
+            return .noMatch
+        case .largeSet:
+            return tables[Int(template.side)].find(needle) != nil ? .match : .noMatch
+        case .prefixAnySuffix:
+            let prefix = template.first
+            let suffix = template.second
+            let fixed = Int(prefix.count + suffix.count)
+            guard needle.count >= fixed, startsWith(needle, prefix), endsWith(needle, suffix) else { return .noMatch }
+            for index in Int(prefix.count)..<(needle.count - Int(suffix.count)) where needle[index] == 0x0A {
+                return .noMatch
+            }
+            return .match
+        case .program:
+            guard startsWith(needle, template.first) else { return .noMatch }
+            return programs[Int(template.side)].run(needle)
+        case .malformed:
+            return .tooExpensive  // reported as the template's error by `match`
+        }
+    }
+
+    @inline(__always)
+    private func equal(_ needle: UnsafeBufferPointer<UInt8>, _ span: Span) -> Bool {
+        needle.count == Int(span.count) && (span.count == 0 || memoryEqual(needle.baseAddress!, bytes.baseAddress! + Int(span.start), needle.count))
+    }
+
+    @inline(__always)
+    private func startsWith(_ needle: UnsafeBufferPointer<UInt8>, _ span: Span) -> Bool {
+        needle.count >= Int(span.count) && (span.count == 0 || memoryEqual(needle.baseAddress!, bytes.baseAddress! + Int(span.start), Int(span.count)))
+    }
+
+    @inline(__always)
+    private func endsWith(_ needle: UnsafeBufferPointer<UInt8>, _ span: Span) -> Bool {
+        needle.count >= Int(span.count)
+            && (span.count == 0
+                || memoryEqual(needle.baseAddress! + (needle.count - Int(span.count)), bytes.baseAddress! + Int(span.start), Int(span.count)))
+    }
+}
+
+extension PolicyCode {
+    /// Appends compiled templates to growing arrays; ``PolicyCode`` freezes them.
+    fileprivate struct Builder {
+        var bytes: [UInt8] = []
+        var members: [Span] = []
+        var templates: [Template] = []
+        var tables: [ByteStringTable] = []
+        var programs: [RegexProgram] = []
+        var errors: [TemplateError] = []
+        var sources: [String] = []
+
+        mutating func store(_ data: [UInt8]) -> Span {
+            defer { bytes += data }
+            return Span(start: Int32(bytes.count), count: Int32(data.count))
+        }
+
+        mutating func add(_ entries: [CompiledPolicy.Entry]) -> Span {
+            let start = templates.count
+            for entry in entries {
+                switch entry {
+                case .malformed(let error):
+                    errors.append(error)
+                    templates.append(Template(kind: .malformed, side: Int32(errors.count - 1)))
+                    sources.append(error.template)
+                case .template(let template):
+                    templates.append(encode(template.matcher))
+                    sources.append(template.source)
+                }
+            }
+            return Span(start: Int32(start), count: Int32(templates.count - start))
+        }
+
+        private mutating func encode(_ matcher: CompiledTemplate.Matcher) -> Template {
+            switch matcher {
+            case .exact(let data):
+                return Template(kind: .exact, first: store(data))
+            case .oneOf(let table, let list) where list.count > PolicyCode.smallSetLimit:
+                tables.append(table)
+                return Template(kind: .largeSet, side: Int32(tables.count - 1))
+            case .oneOf(_, let list):
+                let start = members.count
+                for member in list { members.append(store(member)) }
+                return Template(kind: .smallSet, first: Span(start: Int32(start), count: Int32(list.count)))
+            case .prefixAnySuffix(let prefix, let suffix):
+                return Template(kind: .prefixAnySuffix, first: store(prefix), second: store(suffix))
+            case .program(let program, let prefix):
+                programs.append(program)
+                return Template(kind: .program, first: store(prefix), side: Int32(programs.count - 1))
+            }
+        }
+    }
+}

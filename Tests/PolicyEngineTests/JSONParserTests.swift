@@ -1,0 +1,45 @@
+import Foundation
+import PolicyEngine
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test(arguments: ["policies-full-1000.json", "requests-full-1000.json", "expected-full-100.json"])
+    func parsesFixturesAsFoundationDoes(name: String) throws {
+        let data = try Data(contentsOf: Fixtures.conformanceDirectory.appendingPathComponent(name))
+        #expect(try JSONValue.parse(data) == JSONDecoder().decode(JSONValue.self, from: data))
+    }
+
+    @Test func valuesAndEscapes() throws {
+        let value = try JSONValue.parse(#" {"a":[1,-2.5e3,true,false,null],"s":"q\"\\\/\n\u00e9\ud83d\ude00","a":"last"} "#)
+        #expect(value.member("a") == .string("last"))  // duplicate keys: the last wins, as in Go
+        #expect(try JSONValue.parse(#"[1,-2.5e3,true,false,null]"#) == .array([.number(1), .number(-2500), true, false, .null]))
+        #expect(value.member("s") == .string("q\"\\/\né😀"))
+    }
+
+    @Test(arguments: [
+        ("[1,]", 1, 4, "expected a value"),
+        ("{\"a\":1\n,\"b\" 2}", 2, 6, "expected ':'"),
+        ("[01]", 1, 2, "leading zero"),
+        ("\"abc", 1, 1, "unterminated string"),
+        ("[1] x", 1, 5, "unexpected text"),
+        ("{\"a\":tru}", 1, 6, "expected true"),
+        ("\"\\ud800\"", 1, 8, "unpaired surrogate"),
+        ("\"a\tb\"", 1, 3, "control character"),
+        ("", 1, 1, "unexpected end"),
+    ])
+    func errorsCarryLineAndColumn(text: String, line: Int, column: Int, fragment: String) {
+        do {
+            _ = try JSONValue.parse(text)
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        }
+    }
+
+    @Test func hostileInputIsRejectedNotCrashed() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(deep) }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22]) }  // not UTF-8
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// The built `iam` binary, run as a user would: exit codes and messages.
+@Suite struct IAMExecutableTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func iam(_ arguments: [String]) throws -> Run {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let binary = [directory, directory.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("iam") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        guard let binary else { throw TemporaryFiles.Failure("no built iam binary beside \(directory.path); run swift build first") }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                   error: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func evalPrintsOneLinePerRequest() throws {
+        let files = try TemporaryFiles()
+        let policies = try files.write("p.json", #"[{"id":"p","subjects":["users:<.*>"],"actions":["get"],"resources":["r"],"effect":"allow"}]"#)
+        let requests = try files.write("r.json", #"[{"subject":"users:a","action":"get","resource":"r"},{"subject":"users:a","action":"put","resource":"r"}]"#)
+        let run = try Self.iam(["policy", "eval", "--policies", policies, "--requests", requests])
+        #expect(run.status == 0)
+        #expect(run.output == """
+            {"allowed":true,"reason":"allowed","allow_policy_ids":["p"],"deny_policy_ids":[],"error_policy_ids":[]}
+            {"allowed":false,"reason":"no_match","allow_policy_ids":[],"deny_policy_ids":[],"error_policy_ids":[]}
+
+            """)
+    }
+
+    @Test func badInputExitsTwoNamingFileAndPath() throws {
+        let files = try TemporaryFiles()
+        let policies = try files.write("p.json", #"[{"id":"p","conditions":{"k":{"type":"Bogus"}}}]"#)
+        let requests = try files.write("r.json", "[]")
+        let run = try Self.iam(["policy", "eval", "--policies", policies, "--requests", requests])
+        #expect(run.status == 2)
+        #expect(run.error.contains(policies))
+        #expect(run.error.contains("$[0].conditions.k.type"))
+        #expect(run.output.isEmpty)
+    }
+
+    @Test func lintExitCodes() throws {
+        let files = try TemporaryFiles()
+        let clean = try files.write("clean.json", #"[{"id":"p","subjects":["u"],"actions":["a"],"resources":["r"],"effect":"allow"}]"#)
+        let dirty = try files.write("dirty.json", #"[{"id":"p","subjects":["u<"],"actions":["a"],"resources":["r"],"effect":"allow"}]"#)
+        #expect(try Self.iam(["policy", "lint", clean]).status == 0)
+        let run = try Self.iam(["policy", "lint", dirty])
+        #expect(run.status == 1)
+        #expect(run.output.contains("unbalanced"))
+        #expect(try Self.iam(["policy", "lint", files.path("nope.json")]).status == 2)
+    }
+
+    @Test(arguments: ["apiserver", "authz", "pump", "watcher", "lb", "vrrp", "up"])
+    func unbuiltRolesSaySoAndFail(role: String) throws {
+        let run = try Self.iam([role])
+        #expect(run.status != 0)
+        #expect(run.output.contains("not built yet"))
+    }
+}
