@@ -54,7 +54,7 @@ func throughput(_ set: PolicySet, _ requests: [AccessRequest], seconds: Double) 
     let budget = UInt64(seconds * 1e9)
     var elapsed: UInt64 = 0
     while elapsed < budget {
-        for request in requests where set.decide(request).allowed { allowed += 1 }
+        for index in requests.indices where set.decide(requests[index]).allowed { allowed += 1 }
         decisions += requests.count
         elapsed = nanoseconds() - start
     }

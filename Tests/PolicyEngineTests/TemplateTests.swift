@@ -33,6 +33,24 @@ import Testing
         ("r.<.*>", "rxa", false),  // literal text is quoted: '.' is a dot
         ("r:<(a|b)+>:<.*>:end", "r:abba:x:end", true),
         ("<.*>", "", true),
+        ("r:<bkt-[0-9a-f]{4}>", "r:bkt-00af", true),
+        ("r:<bkt-[0-9a-f]{4}>", "r:bkt-00a", false),
+        ("r:<bkt-[0-9a-f]{4}>", "r:bkt-00afe", false),
+        ("r:<bkt-[0-9a-f]{4}>", "r:bkt-00AF", false),
+        ("r:<[0-9]+>:end", "r:123:end", true),
+        ("r:<[0-9]+>:end", "r::end", false),
+        ("r:<[0-9]*>:end", "r::end", true),
+        ("r:<[^:]{1,3}>", "r:ééé", true),
+        ("r:<[^:]{1,3}>", "r:éééé", false),
+        ("r:<.+>", "r:a\nb", false),
+        ("r:<.*>:t1:<.*>", "r:x:t1:y", true),
+        ("r:<.*>:t1:<.*>", "r::t1:", true),
+        ("r:<.*>:t1:<.*>", "r:x:t2:y", false),
+        ("r:<.*>:t1:<.*>", "r:x:t1:y\n", false),
+        ("<.*>ab<.*>ab", "xabab", true),
+        ("<.*>ab<.*>ab", "xab", false),
+        ("a<.*>b<.*>c", "abc", true),
+        ("a<.*>b<.*>c", "acb", false),
     ])
     func matchesLikeLadon(template: String, needle: String, expected: Bool) throws {
         #expect(try matches(template, needle) == (expected ? .match : .noMatch))
@@ -64,6 +82,8 @@ import Testing
             case .exact: "exact"
             case .oneOf: "oneOf"
             case .prefixAnySuffix: "prefixAnySuffix"
+            case .prefixClassRunSuffix: "classRun"
+            case .glob: "glob"
             case .program: "program"
             }
         }
@@ -74,8 +94,13 @@ import Testing
         #expect(try kind("resources:<.*>") == "prefixAnySuffix")
         #expect(try kind("users:<t0001-.*>") == "prefixAnySuffix")
         #expect(try kind("<.*>:end") == "prefixAnySuffix")
-        #expect(try kind("r:<bkt-[0-9a-f]{4}>") == "program")
-        #expect(try kind("r:<.*>:t1:<.*>") == "program")
+        #expect(try kind("r:<bkt-[0-9a-f]{4}>") == "classRun")
+        #expect(try kind("users:<t1-u[0-9]+>") == "classRun")
+        #expect(try kind("r:<.+>:x") == "classRun")
+        #expect(try kind("r:<.*>:t1:<.*>") == "glob")
+        #expect(try kind("<.*>a<.*>b<.*>") == "glob")
+        #expect(try kind("r:<.*>:<[0-9]+>") == "program")
+        #expect(try kind("r:<[0-9]+|x>") == "program")
     }
 
     @Test func indexKeysDescribeEveryMatch() throws {

@@ -19,11 +19,10 @@ final class CompiledPolicy: Sendable {
         }
     }
 
-    /// The outcome of matching one list (or the conditions) against a request.
-    enum Step: Sendable, Equatable {
-        case passed
-        case rejected
-        case failed(String)
+    /// The outcome of matching one list (or the conditions) against a request. A plain value: the hot
+    /// path never builds a message; ``PolicySet/failureMessage(_:_:action:subject:resource:)`` does.
+    enum Verdict: UInt8, Sendable {
+        case passed, rejected, failed
     }
 
     let policy: Policy
@@ -68,16 +67,15 @@ final class CompiledPolicy: Sendable {
     /// True when a template list is empty: the policy can then never match.
     var hasEmptyList: Bool { actions.isEmpty || subjects.isEmpty || resources.isEmpty }
 
-    /// Every condition must be fulfilled by `context[key]`.
+    /// Every condition must be fulfilled by `context[key]`; the first that is not decides.
     @inline(__always)
     func checkConditions(_ request: AccessRequest, subject: UnsafeBufferPointer<UInt8>,
-                         resource: UnsafeBufferPointer<UInt8>) -> (Step, rejectedBy: CompiledCondition?) {
+                         resource: UnsafeBufferPointer<UInt8>) -> (Verdict, rejectedBy: CompiledCondition?) {
         for condition in conditions {
             switch condition.evaluate(request.context[condition.key], subject: subject, resource: resource) {
             case .fulfilled: continue
             case .notFulfilled: return (.rejected, condition)
-            case .tooExpensive:
-                return (.failed("condition \"\(condition.key)\": pattern too expensive for the value"), condition)
+            case .tooExpensive: return (.failed, condition)
             }
         }
         return (.passed, nil)

@@ -12,14 +12,18 @@ final class PolicyCode: @unchecked Sendable {
     }
 
     struct Template: Sendable {
-        enum Kind: UInt8, Sendable { case exact, smallSet, largeSet, prefixAnySuffix, program, malformed }
+        enum Kind: UInt8, Sendable { case exact, smallSet, largeSet, prefixAnySuffix, classRun, glob, program, malformed }
         var kind: Kind
-        /// exact: the bytes; smallSet: the member spans; prefixAnySuffix and program: the prefix.
+        /// exact: the bytes; smallSet: the member spans; prefixAnySuffix, classRun, glob and program: the prefix.
         var first = Span()
-        /// prefixAnySuffix: the suffix.
+        /// prefixAnySuffix, classRun and glob: the suffix.
         var second = Span()
-        /// largeSet: table index; program: program index; malformed: error index.
+        /// largeSet: table index; classRun: class index; program: program index; malformed: error index.
         var side: Int32 = 0
+        /// classRun: how many scalars the run may have (`maximum` -1: unbounded).
+        /// glob: `minimum` is the first middle piece in `members`, `maximum` the number of them.
+        var minimum: Int32 = 0
+        var maximum: Int32 = 0
     }
 
     struct PolicyRecord: Sendable {
@@ -38,6 +42,9 @@ final class PolicyCode: @unchecked Sendable {
     private let templates: UnsafeMutableBufferPointer<Template>
     let policies: UnsafeMutableBufferPointer<PolicyRecord>
     private let tables: [ByteStringTable]
+    /// Class runs' classes: the ASCII part as a bitmap (plain values), the rest as `CharacterClass`.
+    private let asciiClasses: UnsafeMutableBufferPointer<(UInt64, UInt64)>
+    private let classes: [CharacterClass]
     private let programs: [RegexProgram]
     private let errors: [TemplateError]
     /// The template text, by template index, for messages.
@@ -55,6 +62,8 @@ final class PolicyCode: @unchecked Sendable {
         templates = PolicyCode.freeze(builder.templates)
         policies = PolicyCode.freeze(records)
         tables = builder.tables
+        asciiClasses = PolicyCode.freeze(builder.classes.map(\.asciiBitmap))
+        classes = builder.classes
         programs = builder.programs
         errors = builder.errors
         sources = builder.sources
@@ -65,6 +74,7 @@ final class PolicyCode: @unchecked Sendable {
         members.deallocate()
         templates.deallocate()
         policies.deallocate()
+        asciiClasses.deallocate()
     }
 
     private static func freeze<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
@@ -76,18 +86,30 @@ final class PolicyCode: @unchecked Sendable {
     /// Ladon's `Matches` on one list of one policy: entries in order, the first match wins, a malformed
     /// entry reached is an error.
     @inline(__always)
-    func match(_ span: Span, _ needle: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+    func match(_ span: Span, _ needle: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Verdict {
         for index in span.range {
-            let template = templates[index]
-            switch matches(template, needle) {
+            switch matches(templates[index], needle) {
             case .match: return .passed
             case .noMatch: continue
-            case .tooExpensive:
-                if template.kind == .malformed { return .failed(errors[Int(template.side)].description) }
-                return .failed("template \"\(sources[index])\" is too expensive to match against a \(needle.count)-byte value")
+            case .tooExpensive: return .failed
             }
         }
         return .rejected
+    }
+
+    /// Why ``match(_:_:)`` failed on this list, or nil when it did not.
+    func failureMessage(_ span: Span, _ needle: UnsafeBufferPointer<UInt8>) -> String? {
+        for index in span.range {
+            let template = templates[index]
+            switch matches(template, needle) {
+            case .match: return nil
+            case .noMatch: continue
+            case .tooExpensive:
+                if template.kind == .malformed { return errors[Int(template.side)].description }
+                return "template \"\(sources[index])\" is too expensive to match against a \(needle.count)-byte value"
+            }
+        }
+        return nil
     }
 
     @inline(__always)
@@ -109,12 +131,76 @@ final class PolicyCode: @unchecked Sendable {
                 return .noMatch
             }
             return .match
+        case .classRun:
+            return matchesClassRun(template, needle) ? .match : .noMatch
+        case .glob:
+            return matchesGlob(template, needle) ? .match : .noMatch
         case .program:
             guard startsWith(needle, template.first) else { return .noMatch }
             return programs[Int(template.side)].run(needle)
         case .malformed:
             return .tooExpensive  // reported as the template's error by `match`
         }
+    }
+
+    /// Prefix at the start, suffix at the end, each middle piece found leftmost after the previous one,
+    /// and no newline anywhere (it would fall under a wildcard).
+    @inline(__always)
+    private func matchesGlob(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix = template.first
+        let suffix = template.second
+        guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
+            return false
+        }
+        for byte in needle where byte == 0x0A { return false }
+        var position = Int(prefix.count)
+        let end = needle.count - Int(suffix.count)
+        for index in Int(template.minimum)..<Int(template.minimum + template.maximum) {
+            let piece = members[index]
+            let length = Int(piece.count)
+            let pieceStart = bytes.baseAddress! + Int(piece.start)
+            var found = false
+            while position + length <= end {
+                if memoryEqual(needle.baseAddress! + position, pieceStart, length) {
+                    found = true
+                    break
+                }
+                position += 1
+            }
+            guard found else { return false }
+            position += length
+        }
+        return true
+    }
+
+    /// Prefix and suffix fixed, every scalar between them in the class, and as many as allowed.
+    @inline(__always)
+    private func matchesClassRun(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix = template.first
+        let suffix = template.second
+        guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
+            return false
+        }
+        let (low, high) = asciiClasses[Int(template.side)]
+        var position = Int(prefix.count)
+        let end = needle.count - Int(suffix.count)
+        var scalars: Int32 = 0
+        while position < end {
+            let byte = needle[position]
+            if byte < 64 {
+                guard low & (1 << UInt64(byte)) != 0 else { return false }
+                position += 1
+            } else if byte < 128 {
+                guard high & (1 << UInt64(byte - 64)) != 0 else { return false }
+                position += 1
+            } else {
+                let (scalar, length) = UTF8Decoding.scalar(needle, at: position)
+                guard classes[Int(template.side)].contains(scalar) else { return false }
+                position += length
+            }
+            scalars += 1
+        }
+        return scalars >= template.minimum && (template.maximum < 0 || scalars <= template.maximum)
     }
 
     @inline(__always)
@@ -143,6 +229,7 @@ extension PolicyCode {
         var templates: [Template] = []
         var tables: [ByteStringTable] = []
         var programs: [RegexProgram] = []
+        var classes: [CharacterClass] = []
         var errors: [TemplateError] = []
         var sources: [String] = []
 
@@ -180,6 +267,15 @@ extension PolicyCode {
                 return Template(kind: .smallSet, first: Span(start: Int32(start), count: Int32(list.count)))
             case .prefixAnySuffix(let prefix, let suffix):
                 return Template(kind: .prefixAnySuffix, first: store(prefix), second: store(suffix))
+            case .prefixClassRunSuffix(let prefix, let run, let minimum, let maximum, let suffix):
+                classes.append(run)
+                return Template(kind: .classRun, first: store(prefix), second: store(suffix), side: Int32(classes.count - 1),
+                                minimum: Int32(minimum), maximum: Int32(maximum ?? -1))
+            case .glob(let prefix, let middles, let suffix):
+                let start = members.count
+                for middle in middles { members.append(store(middle)) }
+                return Template(kind: .glob, first: store(prefix), second: store(suffix),
+                                minimum: Int32(start), maximum: Int32(middles.count))
             case .program(let program, let prefix):
                 programs.append(program)
                 return Template(kind: .program, first: store(prefix), side: Int32(programs.count - 1))

@@ -57,13 +57,14 @@ extension PolicySet {
         var misses: [NearMiss] = []
         let fields: [(CompiledPolicy.Field, UnsafeBufferPointer<UInt8>)] = [(.actions, action), (.subjects, subject), (.resources, resource)]
         for (field, needle) in fields {
-            switch match(position, field, needle) {
+            switch code.match(span(position, field), needle) {
             case .passed: continue
             case .rejected:
                 let templates = policy.templates(field).map { "\"\($0)\"" }.joined(separator: ", ")
                 misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description,
                                        detail: "\"\(String(decoding: needle, as: UTF8.self))\" matches none of [\(templates)]"))
-            case .failed(let message):
+            case .failed:
+                let message = code.failureMessage(span(position, field), needle) ?? "could not be evaluated"
                 misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description, detail: message))
             }
             if misses.count > 1 { return nil }
@@ -72,7 +73,7 @@ extension PolicySet {
         if step != .passed, let condition {
             let value = request.context[condition.key].map { "\($0)" } ?? "absent"
             let verdict: String
-            if case .failed(let message) = step { verdict = message } else { verdict = "not fulfilled by \(value)" }
+            verdict = step == .failed ? "pattern too expensive for the value" : "not fulfilled by \(value)"
             misses.append(NearMiss(policyID: policy.id, rejectedBy: "conditions",
                                    detail: "\(condition.type.rawValue) on \"\(condition.key)\": \(verdict)"))
         }

@@ -82,9 +82,12 @@ public struct PolicySet: Sendable {
                     if code.policies[Int(position)].allows { allows.append(position) } else { denies.append(position) }
                 case .rejected:
                     break
-                case .failed(let message):
+                case .failed:
                     errors.append(position)
-                    if firstError.map({ position < $0.position }) ?? true { firstError = (position, message) }
+                    if firstError.map({ position < $0.position }) ?? true {
+                        let message = failureMessage(Int(position), request, action: action, subject: subject, resource: resource)
+                        firstError = (position, message)
+                    }
                 }
             }
         }
@@ -113,25 +116,38 @@ extension PolicySet {
     /// pass decides.
     @inline(__always)
     func evaluate(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
-                  subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+                  subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Verdict {
         let record = code.policies[position]
-        let actionStep = code.match(record.actions, action)
-        guard actionStep == .passed else { return actionStep }
-        let subjectStep = code.match(record.subjects, subject)
-        guard subjectStep == .passed else { return subjectStep }
-        let resourceStep = code.match(record.resources, resource)
-        guard resourceStep == .passed else { return resourceStep }
+        let actionVerdict = code.match(record.actions, action)
+        guard actionVerdict == .passed else { return actionVerdict }
+        let subjectVerdict = code.match(record.subjects, subject)
+        guard subjectVerdict == .passed else { return subjectVerdict }
+        let resourceVerdict = code.match(record.resources, resource)
+        guard resourceVerdict == .passed else { return resourceVerdict }
         guard record.hasConditions else { return .passed }
         return compiled[position].checkConditions(request, subject: subject, resource: resource).0
     }
 
+    /// The message for a policy whose evaluation failed, found by walking the same steps again.
+    func failureMessage(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
+                        subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> String {
+        let record = code.policies[position]
+        for (span, needle) in [(record.actions, action), (record.subjects, subject), (record.resources, resource)] {
+            if let message = code.failureMessage(span, needle) { return message }
+        }
+        if case (.failed, let condition?) = compiled[position].checkConditions(request, subject: subject, resource: resource) {
+            return "condition \"\(condition.key)\": pattern too expensive for the value"
+        }
+        return "policy could not be evaluated"
+    }
+
     /// One template list of one policy against a needle.
-    func match(_ position: Int, _ field: CompiledPolicy.Field, _ needle: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Step {
+    func span(_ position: Int, _ field: CompiledPolicy.Field) -> PolicyCode.Span {
         let record = code.policies[position]
         switch field {
-        case .actions: return code.match(record.actions, needle)
-        case .subjects: return code.match(record.subjects, needle)
-        case .resources: return code.match(record.resources, needle)
+        case .actions: return record.actions
+        case .subjects: return record.subjects
+        case .resources: return record.resources
         }
     }
 }

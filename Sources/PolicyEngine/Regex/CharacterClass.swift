@@ -16,6 +16,9 @@ struct CharacterClass: Sendable, Equatable {
         }
     }
 
+    /// Membership of the 128 ASCII scalars, as two 64-bit maps.
+    var asciiBitmap: (UInt64, UInt64) { (asciiLow, asciiHigh) }
+
     func contains(_ scalar: UInt32) -> Bool {
         if scalar < 64 { return asciiLow & (1 << UInt64(scalar)) != 0 }
         if scalar < 128 { return asciiHigh & (1 << UInt64(scalar - 64)) != 0 }

@@ -12,6 +12,12 @@ final class CompiledTemplate: Sendable {
         case oneOf(ByteStringTable, members: [[UInt8]])
         /// `prefix` + `<.*>` + `suffix`: a newline-free middle.
         case prefixAnySuffix(prefix: [UInt8], suffix: [UInt8])
+        /// Literal text with `<.*>` between pieces (`resources:<.*>:t0038:<.*>`): the pieces are found in
+        /// order, leftmost first; `middles` holds the pieces between the first and the last wildcard.
+        case glob(prefix: [UInt8], middles: [[UInt8]], suffix: [UInt8])
+        /// `prefix` + one character class repeated `minimum...maximum` times + `suffix`
+        /// (`bkt-<[0-9a-f]{4}>`, `<[0-9]+>`): the middle is fixed by the two ends, so no search is needed.
+        case prefixClassRunSuffix(prefix: [UInt8], run: CharacterClass, minimum: Int, maximum: Int?, suffix: [UInt8])
         /// Anything else; needles not starting with `requiredPrefix` are rejected before the engine runs.
         case program(RegexProgram, requiredPrefix: [UInt8])
     }
@@ -48,6 +54,10 @@ final class CompiledTemplate: Sendable {
                   let prefix = RegexNode.concatenation(Array(parts[..<anyIndex])).literalScalars,
                   let suffix = RegexNode.concatenation(Array(parts[(anyIndex + 1)...])).literalScalars {
             matcher = .prefixAnySuffix(prefix: CompiledTemplate.utf8(prefix), suffix: CompiledTemplate.utf8(suffix))
+        } else if let glob = CompiledTemplate.glob(parts) {
+            matcher = glob
+        } else if let run = CompiledTemplate.classRun(parts) {
+            matcher = run
         } else {
             do {
                 let program = try RegexProgram(node, mode: .wholeText, pattern: template)
@@ -58,6 +68,42 @@ final class CompiledTemplate: Sendable {
                 throw TemplateError(template: template, message: error.message)
             }
         }
+    }
+
+    /// The `glob` matcher, when the parts are literal scalars and `.*` runs, and no literal holds a newline
+    /// (so a needle with a newline can never match: some wildcard would have to cover it).
+    private static func glob(_ parts: [RegexNode]) -> Matcher? {
+        var pieces: [[UInt32]] = [[]]
+        for part in parts {
+            if part.isAnyRunWithoutNewline {
+                if !(pieces.last!.isEmpty && pieces.count > 1) { pieces.append([]) }  // `.*.*` is one wildcard
+            } else if let scalars = part.literalScalars, !scalars.contains(0x0A) {
+                pieces[pieces.count - 1] += scalars
+            } else {
+                return nil
+            }
+        }
+        guard pieces.count >= 2 else { return nil }
+        return .glob(prefix: utf8(pieces.first!), middles: pieces.dropFirst().dropLast().map(utf8), suffix: utf8(pieces.last!))
+    }
+
+    /// The `prefixClassRunSuffix` matcher, when all parts but one are literal and that one repeats a class.
+    private static func classRun(_ parts: [RegexNode]) -> Matcher? {
+        let runs = parts.indices.filter { parts[$0].literalScalars == nil }
+        guard runs.count == 1, let index = runs.first,
+              let prefix = RegexNode.concatenation(Array(parts[..<index])).literalScalars,
+              let suffix = RegexNode.concatenation(Array(parts[(index + 1)...])).literalScalars
+        else { return nil }
+        let anyButNewline = CharacterClass(ranges: [0x0A...0x0A], negated: true)
+        let (cls, minimum, maximum): (CharacterClass, Int, Int?)
+        switch parts[index] {
+        case .characterClass(let single): (cls, minimum, maximum) = (single, 1, 1)
+        case .anyScalar(includesNewline: false): (cls, minimum, maximum) = (anyButNewline, 1, 1)
+        case .repetition(.characterClass(let repeated), let low, let high): (cls, minimum, maximum) = (repeated, low, high)
+        case .repetition(.anyScalar(includesNewline: false), let low, let high): (cls, minimum, maximum) = (anyButNewline, low, high)
+        default: return nil
+        }
+        return .prefixClassRunSuffix(prefix: utf8(prefix), run: cls, minimum: minimum, maximum: maximum, suffix: utf8(suffix))
     }
 
     /// Splits a template into literal scalars and parsed groups, flattened into one concatenation.
@@ -114,6 +160,8 @@ final class CompiledTemplate: Sendable {
         case .exact(let bytes): .exact([bytes])
         case .oneOf(_, let members): .exact(members)
         case .prefixAnySuffix(let prefix, _): .prefix(prefix)
+        case .prefixClassRunSuffix(let prefix, _, _, _, _): .prefix(prefix)
+        case .glob(let prefix, _, _): .prefix(prefix)
         case .program(_, let prefix): .prefix(prefix)
         }
     }
