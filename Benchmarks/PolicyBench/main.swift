@@ -14,6 +14,8 @@ struct Options {
     var seconds = 1.0
     var runs = 5
     var latencySamples = 200_000
+    /// When set: run exactly this many decisions per size and print nothing else (for callgrind).
+    var fixedDecisions: Int?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,6 +26,7 @@ struct Options {
             case "--seconds": seconds = Double(iterator.next() ?? "") ?? seconds
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
             case "--latency-samples": latencySamples = Int(iterator.next() ?? "") ?? latencySamples
+            case "--fixed-decisions": fixedDecisions = Int(iterator.next() ?? "")
             default:
                 print("usage: policy-bench [--fixtures DIR] [--sizes 10,100] [--seconds S] [--runs N] [--latency-samples N]")
                 exit(2)
@@ -86,6 +89,13 @@ for size in options.sizes {
     do {
         let requests = try JSONDocumentLoader.requests(JSONDocumentLoader.read(requestsFile), file: requestsFile)
         let policies = try JSONDocumentLoader.policies(JSONDocumentLoader.read(policiesFile), file: policiesFile)
+        if let fixed = options.fixedDecisions {
+            let set = PolicySet(policies)
+            var allowed = 0
+            for index in 0..<fixed where set.decide(requests[index % requests.count]).allowed { allowed += 1 }
+            print("\(size): \(fixed) decisions, \(allowed) allowed")
+            continue
+        }
         let heapBefore = heapBytesInUse()
         let compileStart = nanoseconds()
         let set = PolicySet(policies)

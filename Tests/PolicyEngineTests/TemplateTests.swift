@@ -51,6 +51,10 @@ import Testing
         ("<.*>ab<.*>ab", "xab", false),
         ("a<.*>b<.*>c", "abc", true),
         ("a<.*>b<.*>c", "acb", false),
+        ("r:<reports|printers>:t1:<.*>", "r:printers:t1:p9", true),
+        ("r:<reports|printers>:t1:<.*>", "r:report:t1:p9", false),
+        ("r:<a|b|ab>:<.*>:x", "r:ab:q:x", true),
+        ("r:<a|b|ab>:<.*>:x", "r:ab:q\n:x", false),
     ])
     func matchesLikeLadon(template: String, needle: String, expected: Bool) throws {
         #expect(try matches(template, needle) == (expected ? .match : .noMatch))
@@ -78,13 +82,15 @@ import Testing
 
     @Test func dedicatedMatchersAreChosenForCommonShapes() throws {
         func kind(_ template: String) throws -> String {
-            switch try CompiledTemplate(template).matcher {
-            case .exact: "exact"
-            case .oneOf: "oneOf"
-            case .prefixAnySuffix: "prefixAnySuffix"
-            case .prefixClassRunSuffix: "classRun"
-            case .glob: "glob"
-            case .program: "program"
+            let matchers = try CompiledTemplate(template).matchers
+            guard matchers.count == 1 else { return "\(matchers.count) alternatives" }
+            switch matchers[0] {
+            case .exact: return "exact"
+            case .oneOf: return "oneOf"
+            case .prefixAnySuffix: return "prefixAnySuffix"
+            case .prefixClassRunSuffix: return "classRun"
+            case .glob: return "glob"
+            case .program: return "program"
             }
         }
         #expect(try kind("get") == "exact")
@@ -100,13 +106,16 @@ import Testing
         #expect(try kind("r:<.*>:t1:<.*>") == "glob")
         #expect(try kind("<.*>a<.*>b<.*>") == "glob")
         #expect(try kind("r:<.*>:<[0-9]+>") == "program")
+        #expect(try kind("r:<reports|printers>:t1:<.*>") == "2 alternatives")
+        #expect(try kind("r:<a|b|c>:<.*>:x:<.*>") == "3 alternatives")
         #expect(try kind("r:<[0-9]+|x>") == "program")
     }
 
     @Test func indexKeysDescribeEveryMatch() throws {
-        #expect(try CompiledTemplate("<get|list>").indexKey == .exact([Array("get".utf8), Array("list".utf8)]))
-        #expect(try CompiledTemplate("users:<t1-.*>").indexKey == .prefix(Array("users:t1-".utf8)))
-        #expect(try CompiledTemplate("r:<[0-9]+>").indexKey == .prefix(Array("r:".utf8)))
-        #expect(try CompiledTemplate("<.*>").indexKey == .prefix([]))
+        #expect(try CompiledTemplate("<get|list>").indexKeys == [.exact([Array("get".utf8), Array("list".utf8)])])
+        #expect(try CompiledTemplate("users:<t1-.*>").indexKeys == [.prefix(Array("users:t1-".utf8))])
+        #expect(try CompiledTemplate("r:<[0-9]+>").indexKeys == [.prefix(Array("r:".utf8))])
+        #expect(try CompiledTemplate("<.*>").indexKeys == [.prefix([])])
+        #expect(try CompiledTemplate("r:<a|b>:<.*>").indexKeys == [.prefix(Array("r:a:".utf8)), .prefix(Array("r:b:".utf8))])
     }
 }

@@ -127,10 +127,7 @@ final class PolicyCode: @unchecked Sendable {
             let suffix = template.second
             let fixed = Int(prefix.count + suffix.count)
             guard needle.count >= fixed, startsWith(needle, prefix), endsWith(needle, suffix) else { return .noMatch }
-            for index in Int(prefix.count)..<(needle.count - Int(suffix.count)) where needle[index] == 0x0A {
-                return .noMatch
-            }
-            return .match
+            return containsNewline(needle, from: Int(prefix.count), droppingLast: Int(suffix.count)) ? .noMatch : .match
         case .classRun:
             return matchesClassRun(template, needle) ? .match : .noMatch
         case .glob:
@@ -152,7 +149,7 @@ final class PolicyCode: @unchecked Sendable {
         guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
             return false
         }
-        for byte in needle where byte == 0x0A { return false }
+        if containsNewline(needle) { return false }
         var position = Int(prefix.count)
         let end = needle.count - Int(suffix.count)
         for index in Int(template.minimum)..<Int(template.minimum + template.maximum) {
@@ -247,8 +244,10 @@ extension PolicyCode {
                     templates.append(Template(kind: .malformed, side: Int32(errors.count - 1)))
                     sources.append(error.template)
                 case .template(let template):
-                    templates.append(encode(template.matcher))
-                    sources.append(template.source)
+                    for matcher in template.matchers {
+                        templates.append(encode(matcher))
+                        sources.append(template.source)
+                    }
                 }
             }
             return Span(start: Int32(start), count: Int32(templates.count - start))

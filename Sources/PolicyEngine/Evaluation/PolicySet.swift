@@ -51,12 +51,19 @@ public struct PolicySet: Sendable {
         }
     }
 
-    /// Runs `body` with the UTF-8 bytes of the request's action, subject and resource.
+    /// Runs `body` with the UTF-8 bytes of the request's action, subject and resource — in place for
+    /// native strings, so a decision copies nothing.
     @inline(__always)
     func withNeedles<Result>(
         _ request: AccessRequest,
         _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Result
     ) -> Result {
+        let inPlace = request.action.utf8.withContiguousStorageIfAvailable { action in
+            request.subject.utf8.withContiguousStorageIfAvailable { subject in
+                request.resource.utf8.withContiguousStorageIfAvailable { resource in body(action, subject, resource) }
+            }
+        }
+        if case let result?? = inPlace, let result { return result }
         var action = request.action
         var subject = request.subject
         var resource = request.resource

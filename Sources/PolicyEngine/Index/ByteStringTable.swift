@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An open-addressing hash table that gives each distinct byte string a dense ordinal.
 ///
 /// Lookups take the needle as raw UTF-8 so that matching and indexing compare bytes exactly, as Go does
@@ -76,21 +82,41 @@ struct ByteStringTable: Sendable {
     }
 }
 
-/// Byte-wise equality of two memory ranges.
+/// Byte-wise equality of two memory ranges: 8 bytes at a time, the tail as one overlapping load.
 @inline(__always)
 func memoryEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var index = 0
-    while index + 8 <= count {
-        let left = UnsafeRawPointer(lhs + index).loadUnaligned(as: UInt64.self)
-        let right = UnsafeRawPointer(rhs + index).loadUnaligned(as: UInt64.self)
-        if left != right { return false }
-        index += 8
+    let left = UnsafeRawPointer(lhs)
+    let right = UnsafeRawPointer(rhs)
+    if count >= 8 {
+        var index = 0
+        while index + 8 <= count {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+            index += 8
+        }
+        return index == count
+            || left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
+    if count >= 4 {
+        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+            && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    var index = 0
     while index < count {
         if lhs[index] != rhs[index] { return false }
         index += 1
     }
     return true
+}
+
+/// True when `text[from...]` minus its last `droppingLast` bytes holds a newline (libc's vectorised `memchr`).
+@inline(__always)
+func containsNewline(_ text: UnsafeBufferPointer<UInt8>, from start: Int = 0, droppingLast: Int = 0) -> Bool {
+    let count = text.count - start - droppingLast
+    guard count > 0, let base = text.baseAddress else { return false }
+    return memchr(base + start, 0x0A, count) != nil
 }
 
 extension UnsafeBufferPointer<UInt8> {

@@ -21,7 +21,7 @@ final class PolicyIndex: Sendable {
 
     init(_ policies: [CompiledPolicy]) {
         let keys = policies.map { policy in
-            CompiledPolicy.Field.allCases.map { field in policy.templates(field).map(\.indexKey) }
+            CompiledPolicy.Field.allCases.map { field in policy.templates(field).flatMap(\.indexKeys) }
         }
         let popularity = PolicyIndex.popularity(keys)
         var exactPostings: [[[Int32]]] = Array(repeating: [], count: 3)

@@ -31,7 +31,8 @@ final class CompiledTemplate: Sendable {
     }
 
     let source: String
-    let matcher: Matcher
+    /// The template matches iff one of these does (usually exactly one).
+    let matchers: [Matcher]
 
     /// Largest finite language expanded into a set instead of running the engine.
     static let maximumSetSize = 64
@@ -40,34 +41,57 @@ final class CompiledTemplate: Sendable {
         source = template
         let bytes = Array(template.utf8)
         guard bytes.contains(UInt8(ascii: "<")) else {
-            matcher = .exact(bytes)
+            matchers = [.exact(bytes)]
             return
         }
         let parts = try CompiledTemplate.parts(of: template, bytes: bytes)
-        let node = RegexNode.concatenation(parts)
-        if let scalars = node.literalScalars {
-            matcher = .exact(CompiledTemplate.utf8(scalars))
-        } else if let language = node.finiteLanguage(limit: CompiledTemplate.maximumSetSize) {
-            let members = language.map(CompiledTemplate.utf8)
-            matcher = .oneOf(ByteStringTable(members), members: members)
-        } else if let anyIndex = parts.firstIndex(where: \.isAnyRunWithoutNewline),
-                  let prefix = RegexNode.concatenation(Array(parts[..<anyIndex])).literalScalars,
-                  let suffix = RegexNode.concatenation(Array(parts[(anyIndex + 1)...])).literalScalars {
-            matcher = .prefixAnySuffix(prefix: CompiledTemplate.utf8(prefix), suffix: CompiledTemplate.utf8(suffix))
-        } else if let glob = CompiledTemplate.glob(parts) {
-            matcher = glob
-        } else if let run = CompiledTemplate.classRun(parts) {
-            matcher = run
+        if let matcher = CompiledTemplate.dedicatedMatcher(parts) {
+            matchers = [matcher]
+        } else if let alternatives = CompiledTemplate.expandedHead(parts) {
+            matchers = alternatives
         } else {
             do {
-                let program = try RegexProgram(node, mode: .wholeText, pattern: template)
+                let program = try RegexProgram(.concatenation(parts), mode: .wholeText, pattern: template)
                 let leading = parts.prefix { $0.literalScalars != nil }
                 let prefix = RegexNode.concatenation(Array(leading)).literalScalars ?? []
-                matcher = .program(program, requiredPrefix: CompiledTemplate.utf8(prefix))
+                matchers = [.program(program, requiredPrefix: CompiledTemplate.utf8(prefix))]
             } catch {
                 throw TemplateError(template: template, message: error.message)
             }
         }
+    }
+
+    /// A matcher that needs no regular-expression engine, when the shape allows one.
+    private static func dedicatedMatcher(_ parts: [RegexNode]) -> Matcher? {
+        let node = RegexNode.concatenation(parts)
+        if let scalars = node.literalScalars {
+            return .exact(utf8(scalars))
+        }
+        if let language = node.finiteLanguage(limit: maximumSetSize) {
+            let members = language.map(utf8)
+            return .oneOf(ByteStringTable(members), members: members)
+        }
+        if let anyIndex = parts.firstIndex(where: \.isAnyRunWithoutNewline),
+           let prefix = RegexNode.concatenation(Array(parts[..<anyIndex])).literalScalars,
+           let suffix = RegexNode.concatenation(Array(parts[(anyIndex + 1)...])).literalScalars {
+            return .prefixAnySuffix(prefix: utf8(prefix), suffix: utf8(suffix))
+        }
+        return glob(parts) ?? classRun(parts)
+    }
+
+    /// `resources:<reports|printers>:t1:<.*>` as the alternatives `resources:reports:t1:<.*>` and
+    /// `resources:printers:t1:<.*>`: when what comes before the first `<.*>` has a few spellings and each
+    /// spelling gives a dedicated matcher. The template matches iff one alternative does.
+    private static func expandedHead(_ parts: [RegexNode]) -> [Matcher]? {
+        guard let anyIndex = parts.firstIndex(where: \.isAnyRunWithoutNewline),
+              let heads = RegexNode.concatenation(Array(parts[..<anyIndex])).finiteLanguage(limit: 16), heads.count > 1
+        else { return nil }
+        var alternatives: [Matcher] = []
+        for head in heads {
+            guard let matcher = dedicatedMatcher(head.map(RegexNode.scalar) + parts[anyIndex...]) else { return nil }
+            alternatives.append(matcher)
+        }
+        return alternatives
     }
 
     /// The `glob` matcher, when the parts are literal scalars and `.*` runs, and no literal holds a newline
@@ -155,14 +179,17 @@ final class CompiledTemplate: Sendable {
         return result
     }
 
-    var indexKey: IndexKey {
-        switch matcher {
-        case .exact(let bytes): .exact([bytes])
-        case .oneOf(_, let members): .exact(members)
-        case .prefixAnySuffix(let prefix, _): .prefix(prefix)
-        case .prefixClassRunSuffix(let prefix, _, _, _, _): .prefix(prefix)
-        case .glob(let prefix, _, _): .prefix(prefix)
-        case .program(_, let prefix): .prefix(prefix)
+    /// What the index may assume about a needle matched by each of ``matchers``.
+    var indexKeys: [IndexKey] {
+        matchers.map { matcher in
+            switch matcher {
+            case .exact(let bytes): .exact([bytes])
+            case .oneOf(_, let members): .exact(members)
+            case .prefixAnySuffix(let prefix, _): .prefix(prefix)
+            case .prefixClassRunSuffix(let prefix, _, _, _, _): .prefix(prefix)
+            case .glob(let prefix, _, _): .prefix(prefix)
+            case .program(_, let prefix): .prefix(prefix)
+            }
         }
     }
 }
