@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of Swift IAM on a Debian machine with the Swift toolchain.
+# Installs what the tests need when it is missing, builds, then runs `swift test`.
+# Extra arguments go to `swift test` (for example: scripts/test.sh --filter ConformanceTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests use. Later components add theirs here (postgresql, keepalived, nginx, ...).
+packages=(python3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "scripts/test.sh: installing ${missing[*]}"
+    if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+command -v swift >/dev/null || { echo "scripts/test.sh: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
+[ -d ../shared/fixtures ] || { echo "scripts/test.sh: ../shared/fixtures is missing (the reference material beside the repository)" >&2; exit 1; }
+
+# The executables are built first: the CLI tests run the real `iam` binary.
+swift build
+swift test "$@"
