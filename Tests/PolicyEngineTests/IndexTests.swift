@@ -60,3 +60,36 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// Policies that differ only in id, description or effect share one evaluated body.
+@Suite struct PolicyBodyTests {
+    @Test func copiesShareABodyAndKeepTheirOwnEffects() {
+        let base = Policy(id: "a", subjects: ["users:<.*>"], effect: "allow", resources: ["r:<.*>"], actions: ["get"])
+        var copy = base
+        copy.id = "b"
+        copy.description = "same body, other words"
+        var denying = base
+        denying.id = "c"
+        denying.effect = "deny"
+        var different = base
+        different.id = "d"
+        different.subjects = ["users:<[a-z]+>"]
+        let bodies = PolicyBodies([base, copy, denying, different])
+        #expect(bodies.representatives.count == 2)
+        #expect(bodies.bodyOfPolicy == [0, 0, 0, 1])
+        let decision = PolicySet([base, copy, denying, different]).decide(AccessRequest(subject: "users:x", action: "get", resource: "r:1"))
+        #expect(decision.reason == .forcedDeny)
+        #expect(decision.allowPolicyIDs == ["a", "b", "d"])
+        #expect(decision.denyPolicyIDs == ["c"])
+    }
+
+    @Test func bodiesCompareBytesNotCanonicalEquivalence() {
+        let composed = Policy(id: "nfc", subjects: ["users:é"], effect: "allow", resources: ["r"], actions: ["get"])
+        var decomposed = composed
+        decomposed.id = "nfd"
+        decomposed.subjects = ["users:e\u{301}"]
+        #expect(PolicyBodies([composed, decomposed]).representatives.count == 2)
+        let decision = PolicySet([composed, decomposed]).decide(AccessRequest(subject: "users:é", action: "get", resource: "r"))
+        #expect(decision.allowPolicyIDs == ["nfc"])
+    }
+}

@@ -5,7 +5,8 @@ import Testing
     /// Matches through the same code decisions use: a one-template list of a compiled policy set.
     private func matches(_ template: String, _ needle: String) throws -> RegexRunResult {
         _ = try CompiledTemplate(template)  // must compile
-        let code = PolicyCode([CompiledPolicy(Policy(id: "t", subjects: [template], effect: "allow", resources: ["r"], actions: ["a"]))])
+        let policy = Policy(id: "t", subjects: [template], effect: "allow", resources: ["r"], actions: ["a"])
+        let code = PolicyCode([CompiledPolicy(policy)], bodies: PolicyBodies([policy]), allows: [true])
         var text = needle
         switch text.withUTF8({ code.match(code.policies[0].subjects, $0) }) {
         case .passed: return .match

@@ -26,11 +26,11 @@ final class PolicyCode: @unchecked Sendable {
         var maximum: Int32 = 0
     }
 
+    /// One policy body: its three template lists and whether it has conditions.
     struct PolicyRecord: Sendable {
         var actions = Span()
         var subjects = Span()
         var resources = Span()
-        var allows = false
         var hasConditions = false
     }
 
@@ -40,7 +40,12 @@ final class PolicyCode: @unchecked Sendable {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let members: UnsafeMutableBufferPointer<Span>
     private let templates: UnsafeMutableBufferPointer<Template>
+    /// By body number.
     let policies: UnsafeMutableBufferPointer<PolicyRecord>
+    /// Policy positions of each body (``PolicyBodies``), and each policy's effect.
+    private let memberStart: UnsafeMutableBufferPointer<Int32>
+    private let memberList: UnsafeMutableBufferPointer<Int32>
+    let memberAllows: UnsafeMutableBufferPointer<Bool>
     private let tables: [ByteStringTable]
     /// Class runs' classes: the ASCII part as a bitmap (plain values), the rest as `CharacterClass`.
     private let asciiClasses: UnsafeMutableBufferPointer<(UInt64, UInt64)>
@@ -50,13 +55,16 @@ final class PolicyCode: @unchecked Sendable {
     /// The template text, by template index, for messages.
     private let sources: [String]
 
-    init(_ compiled: [CompiledPolicy]) {
+    /// `compiled` holds one policy per body; `allows` the effect of every policy of the set.
+    init(_ compiled: [CompiledPolicy], bodies: PolicyBodies, allows: [Bool]) {
         var builder = Builder()
         let records = compiled.map { policy in
             PolicyRecord(actions: builder.add(policy.actions), subjects: builder.add(policy.subjects),
-                         resources: builder.add(policy.resources), allows: policy.allows,
-                         hasConditions: !policy.conditions.isEmpty)
+                         resources: builder.add(policy.resources), hasConditions: !policy.conditions.isEmpty)
         }
+        memberStart = PolicyCode.freeze(bodies.start)
+        memberList = PolicyCode.freeze(bodies.members)
+        memberAllows = PolicyCode.freeze(allows)
         bytes = PolicyCode.freeze(builder.bytes)
         members = PolicyCode.freeze(builder.members)
         templates = PolicyCode.freeze(builder.templates)
@@ -75,12 +83,21 @@ final class PolicyCode: @unchecked Sendable {
         templates.deallocate()
         policies.deallocate()
         asciiClasses.deallocate()
+        memberStart.deallocate()
+        memberList.deallocate()
+        memberAllows.deallocate()
     }
 
     private static func freeze<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
         let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, array.count))
         _ = buffer.initialize(from: array)
         return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+    }
+
+    /// The policy positions sharing body `body`, ascending.
+    @inline(__always)
+    func members(of body: Int) -> UnsafeMutableBufferPointer<Int32> {
+        UnsafeMutableBufferPointer(rebasing: memberList[Int(memberStart[body])..<Int(memberStart[body + 1])])
     }
 
     /// Ladon's `Matches` on one list of one policy: entries in order, the first match wins, a malformed

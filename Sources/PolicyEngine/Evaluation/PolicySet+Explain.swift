@@ -21,7 +21,7 @@ extension PolicySet {
     /// Slower than ``decide(_:)``: it looks at every policy.
     public func explain(_ request: AccessRequest) -> [NearMiss] {
         withNeedles(request) { action, subject, resource in
-            compiled.indices.compactMap { position in
+            policies.indices.compactMap { position in
                 nearMiss(position, request, action: action, subject: subject, resource: resource)
             }
         }
@@ -29,18 +29,20 @@ extension PolicySet {
 
     /// Malformed templates and condition options that can never be fulfilled.
     public var problems: [PolicyProblem] {
-        compiled.flatMap { policy -> [PolicyProblem] in
+        policies.indices.flatMap { position -> [PolicyProblem] in
+            let policy = compiled[Int(bodies.bodyOfPolicy[position])]
+            let id = policies[position].id
             var found: [PolicyProblem] = []
             for field in CompiledPolicy.Field.allCases {
                 for entry in policy.entries(field) {
                     if case .malformed(let error) = entry {
-                        found.append(PolicyProblem(policyID: policy.policy.id, field: field.description, message: error.description))
+                        found.append(PolicyProblem(policyID: id, field: field.description, message: error.description))
                     }
                 }
             }
             for condition in policy.conditions {
                 if let warning = condition.warning {
-                    found.append(PolicyProblem(policyID: policy.policy.id, field: "conditions", message: warning))
+                    found.append(PolicyProblem(policyID: id, field: "conditions", message: warning))
                 }
             }
             return found
@@ -53,23 +55,24 @@ extension PolicySet {
     /// subjects, resources, conditions) fit the request; the part that does not fit is reported.
     fileprivate func nearMiss(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
                               subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> NearMiss? {
-        let policy = compiled[position].policy
+        let policy = policies[position]
+        let body = Int(bodies.bodyOfPolicy[position])
         var misses: [NearMiss] = []
         let fields: [(CompiledPolicy.Field, UnsafeBufferPointer<UInt8>)] = [(.actions, action), (.subjects, subject), (.resources, resource)]
         for (field, needle) in fields {
-            switch code.match(span(position, field), needle) {
+            switch code.match(span(body, field), needle) {
             case .passed: continue
             case .rejected:
                 let templates = policy.templates(field).map { "\"\($0)\"" }.joined(separator: ", ")
                 misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description,
                                        detail: "\"\(String(decoding: needle, as: UTF8.self))\" matches none of [\(templates)]"))
             case .failed:
-                let message = code.failureMessage(span(position, field), needle) ?? "could not be evaluated"
+                let message = code.failureMessage(span(body, field), needle) ?? "could not be evaluated"
                 misses.append(NearMiss(policyID: policy.id, rejectedBy: field.description, detail: message))
             }
             if misses.count > 1 { return nil }
         }
-        let (step, condition) = compiled[position].checkConditions(request, subject: subject, resource: resource)
+        let (step, condition) = compiled[body].checkConditions(request, subject: subject, resource: resource)
         if step != .passed, let condition {
             let value = request.context[condition.key].map { "\($0)" } ?? "absent"
             let verdict: String

@@ -10,18 +10,25 @@
 /// print(decision.allowed, decision.reason)
 /// ```
 public struct PolicySet: Sendable {
+    /// Every policy, in the order given.
+    public let policies: [Policy]
+    let bodies: PolicyBodies
+    /// One per body (see ``PolicyBodies``): compiled, coded and indexed once.
     let compiled: [CompiledPolicy]
     let code: PolicyCode
     let index: PolicyIndex
+    private let ids: [String]
 
     public init(_ policies: [Policy]) {
-        compiled = policies.map(CompiledPolicy.init)
-        code = PolicyCode(compiled)
+        self.policies = policies
+        bodies = PolicyBodies(policies)
+        compiled = bodies.representatives.map(CompiledPolicy.init)
+        code = PolicyCode(compiled, bodies: bodies, allows: policies.map(\.allows))
         index = PolicyIndex(compiled)
+        ids = policies.map(\.id)
     }
 
-    public var count: Int { compiled.count }
-    public var policies: [Policy] { compiled.map(\.policy) }
+    public var count: Int { policies.count }
 
     /// Decides a request: allowed iff at least one matching policy allows, none denies and none fails.
     public func decide(_ request: AccessRequest) -> Decision {
@@ -41,8 +48,8 @@ public struct PolicySet: Sendable {
         }
     }
 
-    /// How many policies the index hands to evaluation for this request (a policy filed under two
-    /// matching keys counts twice). A diagnostic: how well the index narrows this policy set.
+    /// How many distinct policy bodies the index hands to evaluation for this request (one filed under
+    /// two matching keys counts twice). A diagnostic: how well the index narrows this policy set.
     public func candidateCount(_ request: AccessRequest) -> Int {
         withNeedles(request) { action, subject, resource in
             var count = 0
@@ -82,19 +89,20 @@ public struct PolicySet: Sendable {
         var denies: [Int32] = []
         var errors: [Int32] = []
         var firstError: (position: Int32, message: String)?
-        do {
-            candidates { position in
-                switch evaluate(Int(position), request, action: action, subject: subject, resource: resource) {
-                case .passed:
-                    if code.policies[Int(position)].allows { allows.append(position) } else { denies.append(position) }
-                case .rejected:
-                    break
-                case .failed:
-                    errors.append(position)
-                    if firstError.map({ position < $0.position }) ?? true {
-                        let message = failureMessage(Int(position), request, action: action, subject: subject, resource: resource)
-                        firstError = (position, message)
-                    }
+        candidates { body in
+            switch evaluate(Int(body), request, action: action, subject: subject, resource: resource) {
+            case .passed:
+                for member in code.members(of: Int(body)) {
+                    if code.memberAllows[Int(member)] { allows.append(member) } else { denies.append(member) }
+                }
+            case .rejected:
+                break
+            case .failed:
+                let members = code.members(of: Int(body))
+                errors.append(contentsOf: members)
+                if let first = members.first, firstError.map({ first < $0.position }) ?? true {
+                    let message = failureMessage(Int(body), request, action: action, subject: subject, resource: resource)
+                    firstError = (first, message)
                 }
             }
         }
@@ -104,14 +112,14 @@ public struct PolicySet: Sendable {
                         errorPolicyIDs: ids(errors), errorMessage: firstError?.message)
     }
 
-    /// Policy IDs in set order, each once (a policy filed under two keys can be visited twice).
+    /// Policy IDs in set order, each once (a body filed under two keys can be visited twice).
     private func ids(_ positions: [Int32]) -> [String] {
         guard !positions.isEmpty else { return [] }
-        guard positions.count > 1 else { return [compiled[Int(positions[0])].policy.id] }
+        guard positions.count > 1 else { return [ids[Int(positions[0])]] }
         var result: [String] = []
         var last: Int32 = -1
         for position in positions.sorted() where position != last {
-            result.append(compiled[Int(position)].policy.id)
+            result.append(ids[Int(position)])
             last = position
         }
         return result
@@ -120,7 +128,7 @@ public struct PolicySet: Sendable {
 
 extension PolicySet {
     /// Ladon's lazy order: actions, subjects, resources, then conditions; the first step that does not
-    /// pass decides.
+    /// pass decides. `position` is a body number.
     @inline(__always)
     func evaluate(_ position: Int, _ request: AccessRequest, action: UnsafeBufferPointer<UInt8>,
                   subject: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>) -> CompiledPolicy.Verdict {
