@@ -32,22 +32,26 @@ public enum JSONDocumentLoader {
     }
 
     public static func policies(_ document: JSONValue, file: String) throws(PolicyToolError) -> [Policy] {
-        var result: [Policy] = []
-        for (index, item) in try array(document, file: file, of: "policies").enumerated() {
-            do {
-                result.append(try Policy(json: item, at: JSONPath.root.appending(index)))
-            } catch {
-                throw PolicyToolError(file: file, message: error.description)
-            }
+        try elements(of: document, file: file, named: "policies") { json, path throws(JSONShapeError) in
+            try Policy(json: json, at: path)
         }
-        return result
     }
 
     public static func requests(_ document: JSONValue, file: String) throws(PolicyToolError) -> [AccessRequest] {
-        var result: [AccessRequest] = []
-        for (index, item) in try array(document, file: file, of: "requests").enumerated() {
+        try elements(of: document, file: file, named: "requests") { json, path throws(JSONShapeError) in
+            try AccessRequest(json: json, at: path)
+        }
+    }
+
+    /// Decodes every element of a top-level array; the first bad one stops with its path.
+    private static func elements<Element>(
+        of document: JSONValue, file: String, named what: String,
+        _ decode: (JSONValue, JSONPath) throws(JSONShapeError) -> Element
+    ) throws(PolicyToolError) -> [Element] {
+        var result: [Element] = []
+        for (index, item) in try array(document, file: file, of: what).enumerated() {
             do {
-                result.append(try AccessRequest(json: item, at: JSONPath.root.appending(index)))
+                result.append(try decode(item, JSONPath.root.appending(index)))
             } catch {
                 throw PolicyToolError(file: file, message: error.description)
             }

@@ -9,8 +9,9 @@ struct IAM: ParsableCommand {
         version: IAMVersion.current,
         subcommands: [
             PolicyCommand.self,
-            NotBuiltYet.APIServer.self, NotBuiltYet.Authz.self, NotBuiltYet.Pump.self, NotBuiltYet.Watcher.self,
-            NotBuiltYet.LoadBalancer.self, NotBuiltYet.VRRP.self, NotBuiltYet.Up.self,
+            NotBuiltYet<APIServerRole>.self, NotBuiltYet<AuthzRole>.self, NotBuiltYet<PumpRole>.self,
+            NotBuiltYet<WatcherRole>.self, NotBuiltYet<LoadBalancerRole>.self, NotBuiltYet<VRRPRole>.self,
+            NotBuiltYet<UpRole>.self,
         ]
     )
 }

@@ -1,51 +1,56 @@
 import ArgumentParser
 
-/// Server roles that later work fills in. Each says so and fails: none pretends to run.
-enum NotBuiltYet {
-    static func fail(_ role: String) throws -> Never {
-        print("iam \(role): not built yet. This role is planned but not implemented in this version.")
+/// A server role that later work fills in.
+protocol PlannedRole {
+    static var name: String { get }
+    static var summary: String { get }
+}
+
+/// The subcommand of a planned role: it says the role is not built yet and fails. None pretends to run.
+struct NotBuiltYet<Role: PlannedRole>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Role.name, abstract: "\(Role.summary) (not built yet).")
+    }
+
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    func run() throws {
+        print("iam \(Role.name): not built yet. This role is planned but not implemented in this version.")
         throw ExitCode(3)
     }
+}
 
-    struct APIServer: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "apiserver", abstract: "REST API for users, secrets and policies (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("apiserver") }
-    }
+enum APIServerRole: PlannedRole {
+    static let name = "apiserver"
+    static let summary = "REST API for users, secrets and policies"
+}
 
-    struct Authz: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "authz", abstract: "The authorization decision service (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("authz") }
-    }
+enum AuthzRole: PlannedRole {
+    static let name = "authz"
+    static let summary = "The authorization decision service"
+}
 
-    struct Pump: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "pump", abstract: "Drains audit records into sinks (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("pump") }
-    }
+enum PumpRole: PlannedRole {
+    static let name = "pump"
+    static let summary = "Drains audit records into sinks"
+}
 
-    struct Watcher: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "watcher", abstract: "Scheduled housekeeping (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("watcher") }
-    }
+enum WatcherRole: PlannedRole {
+    static let name = "watcher"
+    static let summary = "Scheduled housekeeping"
+}
 
-    struct LoadBalancer: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "lb", abstract: "HTTP and TCP load balancer (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("lb") }
-    }
+enum LoadBalancerRole: PlannedRole {
+    static let name = "lb"
+    static let summary = "HTTP and TCP load balancer"
+}
 
-    struct VRRP: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "vrrp", abstract: "keepalived-compatible VRRP failover (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("vrrp") }
-    }
+enum VRRPRole: PlannedRole {
+    static let name = "vrrp"
+    static let summary = "keepalived-compatible VRRP failover"
+}
 
-    struct Up: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "up", abstract: "Start a whole cluster on this machine (not built yet).")
-        @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-        func run() throws { try NotBuiltYet.fail("up") }
-    }
+enum UpRole: PlannedRole {
+    static let name = "up"
+    static let summary = "Start a whole cluster on this machine"
 }

@@ -140,11 +140,8 @@ final class PolicyCode: @unchecked Sendable {
         case .largeSet:
             return tables[Int(template.side)].find(needle) != nil ? .match : .noMatch
         case .prefixAnySuffix:
-            let prefix = template.first
-            let suffix = template.second
-            let fixed = Int(prefix.count + suffix.count)
-            guard needle.count >= fixed, startsWith(needle, prefix), endsWith(needle, suffix) else { return .noMatch }
-            return containsNewline(needle, from: Int(prefix.count), droppingLast: Int(suffix.count)) ? .noMatch : .match
+            guard let (start, end) = between(template, needle) else { return .noMatch }
+            return containsNewline(needle, from: start, droppingLast: needle.count - end) ? .noMatch : .match
         case .classRun:
             return matchesClassRun(template, needle) ? .match : .noMatch
         case .glob:
@@ -157,18 +154,24 @@ final class PolicyCode: @unchecked Sendable {
         }
     }
 
+    /// Where the middle of `needle` lies when it starts with the template's prefix (`first`) and ends with
+    /// its suffix (`second`) without the two overlapping; nil otherwise.
+    @inline(__always)
+    private func between(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
+        let prefix = template.first
+        let suffix = template.second
+        guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
+            return nil
+        }
+        return (Int(prefix.count), needle.count - Int(suffix.count))
+    }
+
     /// Prefix at the start, suffix at the end, each middle piece found leftmost after the previous one,
     /// and no newline anywhere (it would fall under a wildcard).
     @inline(__always)
     private func matchesGlob(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix = template.first
-        let suffix = template.second
-        guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
-            return false
-        }
-        if containsNewline(needle) { return false }
-        var position = Int(prefix.count)
-        let end = needle.count - Int(suffix.count)
+        guard let (start, end) = between(template, needle), !containsNewline(needle) else { return false }
+        var position = start
         for index in Int(template.minimum)..<Int(template.minimum + template.maximum) {
             let piece = members[index]
             let length = Int(piece.count)
@@ -190,14 +193,9 @@ final class PolicyCode: @unchecked Sendable {
     /// Prefix and suffix fixed, every scalar between them in the class, and as many as allowed.
     @inline(__always)
     private func matchesClassRun(_ template: Template, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix = template.first
-        let suffix = template.second
-        guard needle.count >= Int(prefix.count + suffix.count), startsWith(needle, prefix), endsWith(needle, suffix) else {
-            return false
-        }
+        guard let (start, end) = between(template, needle) else { return false }
         let (low, high) = asciiClasses[Int(template.side)]
-        var position = Int(prefix.count)
-        let end = needle.count - Int(suffix.count)
+        var position = start
         var scalars: Int32 = 0
         while position < end {
             let byte = needle[position]
