@@ -64,3 +64,28 @@ import Testing
         #expect(throws: JSONShapeError.self) { try AccessRequest(json: decode(#"{"subject":"s","context":"x"}"#)) }
     }
 }
+
+@Suite struct EncodingTests {
+    @Test func policiesEncodeInLadonFieldOrder() {
+        let policy = Policy(
+            id: "p1", description: "d", subjects: ["users:<peter|ken>"], effect: "allow", resources: ["r:\"q\""],
+            actions: ["get"],
+            conditions: [
+                "z": Condition(type: .boolean, options: ["value": true]),
+                "a": Condition(type: .equalsSubject, options: ["ignored": "x"]),
+                "m": Condition(type: .stringEqual),
+            ],
+            meta: "aGk=")
+        #expect(policy.jsonText == #"""
+            {"id":"p1","description":"d","subjects":["users:<peter|ken>"],"effect":"allow","resources":["r:\"q\""],"actions":["get"],"conditions":{"a":{"type":"EqualsSubjectCondition","options":{}},"m":{"type":"StringEqualCondition","options":{"equals":""}},"z":{"type":"BooleanCondition","options":{"value":true}}},"meta":"aGk="}
+            """#)
+    }
+
+    @Test func everyFixturePolicyRoundTrips() throws {
+        for policy in try Fixtures.policies(1000) {
+            let again = try Policy(json: JSONValue.parse(policy.jsonText))
+            #expect(again == policy)
+            #expect(again.jsonText == policy.jsonText)
+        }
+    }
+}
