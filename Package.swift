@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
         .target(name: "PolicyEngine", swiftSettings: strictSettings),
+        // VRRP: packet codec, keepalived.conf, the protocol state machine. Pure: sockets live at the edge.
+        .target(name: "VRRP", swiftSettings: strictSettings),
         // `iam policy eval|lint`: reads files, formats decisions. I/O edge of the policy engine.
         .target(name: "PolicyTool", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
         .executableTarget(
@@ -45,6 +47,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strictSettings),
         .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine"], swiftSettings: strictSettings),
     ]
 )
