@@ -30,6 +30,7 @@ let package = Package(
             name: "iam",
             dependencies: [
                 "PolicyTool",
+                "VRRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -46,8 +47,12 @@ let package = Package(
             path: "Benchmarks/PolicyBench",
             swiftSettings: strictSettings
         ),
+        // Helpers shared by the test targets: scratch directories, paths into ../shared.
+        .target(name: "IAMTestSupport", path: "Tests/IAMTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strictSettings),
-        .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "VRRPTests", dependencies: ["VRRP", "IAMTestSupport"], swiftSettings: strictSettings),
+        // Runs the built `iam` binary as a user would.
+        .testTarget(name: "IAMCommandTests", dependencies: ["IAMTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine", "IAMTestSupport"], swiftSettings: strictSettings),
     ]
 )

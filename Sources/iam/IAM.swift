@@ -10,7 +10,7 @@ struct IAM: ParsableCommand {
         subcommands: [
             PolicyCommand.self,
             NotBuiltYet<APIServerRole>.self, NotBuiltYet<AuthzRole>.self, NotBuiltYet<PumpRole>.self,
-            NotBuiltYet<WatcherRole>.self, NotBuiltYet<LoadBalancerRole>.self, NotBuiltYet<VRRPRole>.self,
+            NotBuiltYet<WatcherRole>.self, NotBuiltYet<LoadBalancerRole>.self, VRRPCommand.self,
             NotBuiltYet<UpRole>.self,
         ]
     )

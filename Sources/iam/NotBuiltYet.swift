@@ -45,11 +45,6 @@ enum LoadBalancerRole: PlannedRole {
     static let summary = "HTTP and TCP load balancer"
 }
 
-enum VRRPRole: PlannedRole {
-    static let name = "vrrp"
-    static let summary = "keepalived-compatible VRRP failover"
-}
-
 enum UpRole: PlannedRole {
     static let name = "up"
     static let summary = "Start a whole cluster on this machine"

@@ -1,6 +1,7 @@
 import Foundation
 import PolicyEngine
 import PolicyTool
+import IAMTestSupport
 import Testing
 
 @Suite struct PolicyToolTests {
@@ -71,29 +72,5 @@ import Testing
         #expect(report.problems.contains { $0.contains("policy \"template\": actions") })
         #expect(report.problems.contains { $0.contains("$[2].conditions.x.type") })
         #expect(report.problems.contains { $0.contains("policy \"cidr\": conditions") })
-    }
-}
-
-/// A scratch directory removed when the value is released.
-final class TemporaryFiles {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("iam-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-    func write(_ name: String, _ content: String) throws -> String {
-        try Data(content.utf8).write(to: directory.appendingPathComponent(name))
-        return path(name)
     }
 }

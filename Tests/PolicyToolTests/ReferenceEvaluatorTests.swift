@@ -1,6 +1,7 @@
 import Foundation
 import PolicyEngine
 import PolicyTool
+import IAMTestSupport
 import Testing
 
 /// Differential test: the Swift engine and the independent ladon reference evaluator

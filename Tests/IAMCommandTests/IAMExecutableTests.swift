@@ -1,4 +1,5 @@
 import Foundation
+import IAMTestSupport
 import Testing
 
 /// The built `iam` binary, run as a user would: exit codes and messages.
@@ -65,10 +66,48 @@ import Testing
         #expect(try Self.iam(["policy", "lint", files.path("nope.json")]).status == 2)
     }
 
-    @Test(arguments: ["apiserver", "authz", "pump", "watcher", "lb", "vrrp", "up"])
+    @Test(arguments: ["apiserver", "authz", "pump", "watcher", "lb", "up"])
     func unbuiltRolesSaySoAndFail(role: String) throws {
         let run = try Self.iam([role])
         #expect(run.status != 0)
+        #expect(run.output.contains("not built yet"))
+    }
+}
+
+/// `iam vrrp --check` on the reference keepalived configurations.
+@Suite struct VRRPCheckCommandTests {
+    @Test(arguments: ["db-vip.conf", "keepalived-haproxy-pair.conf", "node-10.0.4.20.keepalived.conf",
+                      "node-10.0.4.21.keepalived.conf", "vip-nginx-check.conf", "web-vip.conf"])
+    func everyReferenceConfigurationPasses(name: String) throws {
+        let file = SharedFixtures.path("fixtures/reference-deployment/keepalived/\(name)")
+        let run = try IAMExecutableTests.iam(["vrrp", "--check", "-f", file])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("configuration is valid"))
+    }
+
+    @Test func theScriptInsideTrackScriptIsRejectedAtItsLine() throws {
+        let file = SharedFixtures.path("fixtures/reference-deployment/invalid/keepalived-script-inside-track_script.conf")
+        let run = try IAMExecutableTests.iam(["vrrp", "--check", "-f", file])
+        #expect(run.status == 1)
+        #expect(run.error.contains("\(file):16:"), "\(run.error)")
+        #expect(run.error.contains("vrrp_script"))
+    }
+
+    @Test func overridesRewriteInterfacesAndAddresses() throws {
+        let file = SharedFixtures.path("fixtures/reference-deployment/keepalived/node-10.0.4.20.keepalived.conf")
+        let run = try IAMExecutableTests.iam(["vrrp", "--check", "-f", file, "--interface", "eth0=veth-h1",
+                                              "--address", "10.0.4.20=192.0.2.20", "--address", "10.0.4.21=192.0.2.21",
+                                              "--address", "10.0.4.99=192.0.2.99"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("on veth-h1"))
+        #expect(run.output.contains("unicast 192.0.2.20 -> 192.0.2.21"))
+        #expect(run.output.contains("192.0.2.99/32"))
+    }
+
+    @Test func withoutCheckTheDaemonSaysItIsNotBuilt() throws {
+        let file = SharedFixtures.path("fixtures/reference-deployment/keepalived/web-vip.conf")
+        let run = try IAMExecutableTests.iam(["vrrp", "-f", file])
+        #expect(run.status == 3)
         #expect(run.output.contains("not built yet"))
     }
 }
