@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use. Later components add theirs here (postgresql, keepalived, nginx, ...).
-packages=(python3)
+# Debian packages the tests use: python3 (the ladon reference evaluator), keepalived, iproute2, procps and
+# iputils-ping (the VRRP lab in network namespaces, which needs root).
+packages=(python3 keepalived iproute2 procps iputils-ping)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,12 +1,12 @@
 import ArgumentParser
 import VRRP
 
-/// `iam vrrp`: keepalived-compatible VRRP. Today it validates configurations (`--check`, like
-/// `keepalived -t`); the daemon itself is not built yet.
+/// `iam vrrp`: keepalived-compatible VRRP. `--check` validates a configuration (like `keepalived -t`);
+/// without it the daemon runs the configured instances until SIGTERM.
 struct VRRPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vrrp",
-        abstract: "keepalived-compatible VRRP failover (--check validates a keepalived.conf; the daemon is not built yet).",
+        abstract: "keepalived-compatible VRRP failover: moves virtual IPs between nodes (--check validates a keepalived.conf).",
         discussion: "Exit codes of --check: 0 valid (warnings are printed), 1 invalid (FILE:LINE and a hint on stderr)."
     )
 
@@ -33,8 +33,8 @@ struct VRRPCommand: ParsableCommand {
             throw ExitCode(1)
         }
         guard check else {
-            print("iam vrrp: the VRRP daemon is not built yet; 'iam vrrp --check -f \(file)' validates this configuration.")
-            throw ExitCode(3)
+            try runDaemon(config)
+            return
         }
         for warning in config.warnings { print("warning: \(warning)") }
         for note in config.unused { print("unused: \(note)") }
@@ -43,6 +43,23 @@ struct VRRPCommand: ParsableCommand {
         }
         for instance in config.instances { print(describe(instance, config.global)) }
         print("\(file): configuration is valid (\(config.instances.count) vrrp_instance, \(config.scripts.count) vrrp_script)")
+    }
+
+    private func runDaemon(_ config: KeepalivedConfig) throws {
+        for warning in config.warnings { StandardError.write("iam vrrp: warning: \(warning)") }
+        let daemon: VRRPDaemon
+        do {
+            daemon = try VRRPDaemon(config: config) { line in StandardError.write("\(Timestamp.now) iam vrrp: \(line)") }
+        } catch {
+            StandardError.write("iam vrrp: cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        do {
+            try daemon.run()
+        } catch {
+            StandardError.write("iam vrrp: \(error)")
+            throw ExitCode(1)
+        }
     }
 
     private func describe(_ instance: InstanceConfig, _ global: GlobalDefinitions) -> String {

@@ -104,10 +104,10 @@ import Testing
         #expect(run.output.contains("192.0.2.99/32"))
     }
 
-    @Test func withoutCheckTheDaemonSaysItIsNotBuilt() throws {
+    @Test func theDaemonRefusesAnInterfaceThatDoesNotExist() throws {
         let file = SharedFixtures.path("fixtures/reference-deployment/keepalived/web-vip.conf")
-        let run = try IAMExecutableTests.iam(["vrrp", "-f", file])
-        #expect(run.status == 3)
-        #expect(run.output.contains("not built yet"))
+        let run = try IAMExecutableTests.iam(["vrrp", "-f", file, "--interface", "eth0=no-such-if0"])
+        #expect(run.status == 1)
+        #expect(run.error.contains("no-such-if0"))
     }
 }

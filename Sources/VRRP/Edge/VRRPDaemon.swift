@@ -1,0 +1,209 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Runs every instance of a configuration: one raw socket each, one poll() loop, the state machines in
+/// the middle. Blocks until SIGTERM/SIGINT, then stops every instance (priority 0 from masters,
+/// addresses removed) and returns.
+public final class VRRPDaemon: @unchecked Sendable {
+    final class Instance {
+        let config: InstanceConfig
+        let interface: NetworkInterface
+        let socket: VRRPSocket
+        let garp: GratuitousARPSender
+        let source: VRRPAddress
+        let destinations: [VRRPAddress]
+        var machine: VRRPStateMachine
+        var validator: AdvertisementValidator
+        var statistics = VRRPStatistics()
+
+        init(_ config: InstanceConfig, global: GlobalDefinitions) throws {
+            self.config = config
+            interface = try NetworkInterface(name: config.interface)
+            let virtual = Set(config.virtualAddresses.map(\.address))
+            guard let source = config.unicastSource ?? interface.primaryIPv4(excluding: virtual) else {
+                throw SystemCallError("no IPv4 address on \(config.interface) to send from", code: EADDRNOTAVAIL)
+            }
+            self.source = source
+            let multicast = config.unicastPeers.isEmpty
+            destinations = multicast ? [global.multicastGroup4] : config.unicastPeers
+            socket = try VRRPSocket(interface: interface, multicastGroup: multicast ? global.multicastGroup4 : nil)
+            garp = try GratuitousARPSender(interface: interface)
+            let version = config.version ?? global.vrrpVersion
+            let interval = UInt16(max(1, (config.advertInterval * 100).rounded()))
+            var machineConfig = VRRPStateMachine.Configuration(name: config.name, version: version, priority: config.priority,
+                                                               intervalCentiseconds: interval, primaryAddress: source)
+            machineConfig.preempt = !config.nopreempt
+            machineConfig.preemptDelay = .milliseconds(Int64(config.preemptDelay * 1000))
+            machineConfig.garp = config.garp ?? global.garp
+            machineConfig.lowerPriorityNoAdvert = global.lowerPriorityNoAdvert || global.strict
+            machineConfig.higherPrioritySendAdvert = global.higherPrioritySendAdvert
+            machine = VRRPStateMachine(machineConfig)
+            var expectations = AdvertisementValidator.Expectations(version: version, intervalCentiseconds: interval,
+                                                                   virtualAddresses: config.virtualAddresses.map(\.address))
+            expectations.authentication = config.authentication
+            expectations.unicastPeers = config.unicastPeers
+            expectations.checkUnicastSource = global.checkUnicastSource
+            expectations.skipAddressCheckForSameMaster = global.skipCheckAdvertisedAddresses
+            validator = AdvertisementValidator(expectations)
+        }
+    }
+
+    private let config: KeepalivedConfig
+    private let addresses: AddressManager
+    private var instances: [Instance] = []
+    private let clockStart = ContinuousClock.now
+    private var stopScripts: Set<pid_t> = []
+    public private(set) var log: (String) -> Void
+
+    public init(config: KeepalivedConfig, log: @escaping (String) -> Void) throws {
+        self.config = config
+        self.log = log
+        addresses = try AddressManager()
+        instances = try config.instances.map { try Instance($0, global: config.global) }
+        for instance in config.instances where !instance.trackScripts.isEmpty || !instance.trackInterfaces.isEmpty {
+            log("\(instance.name): warning: track_script and track_interface are not run by this version of iam vrrp; the instance runs without them")
+        }
+    }
+
+    private var now: VRRPInstant {
+        let elapsed = ContinuousClock.now - clockStart
+        let (seconds, attoseconds) = elapsed.components
+        return VRRPInstant(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run() throws {
+        let shutdown = try ShutdownSignal.install()
+        // A daemon must not inherit a blocked SIGTERM (test runners and some supervisors block signals).
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
+        if config.global.startupDelay > 0 { usleep(UInt32(config.global.startupDelay * 1_000_000)) }
+        for instance in instances { perform(instance.machine.handle(.startup, at: now), for: instance) }
+        while true {
+            var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
+                + instances.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
+            let deadline = instances.compactMap(\.machine.nextDeadline).min()
+            let timeout = deadline.map { max(0, Int32(($0.nanoseconds - now.nanoseconds + 999_999) / 1_000_000)) } ?? 1000
+            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+            if ready < 0, errno != EINTR { throw SystemCallError("poll") }
+            if descriptors[0].revents != 0 { break }
+            ScriptRunner.reapFinished()
+            for (index, instance) in instances.enumerated() where descriptors[index + 1].revents & Int16(POLLIN) != 0 {
+                while let packet = instance.socket.receive() { receive(packet, on: instance) }
+            }
+            let current = now
+            for instance in instances where instance.machine.nextDeadline.map({ $0 <= current }) == true {
+                perform(instance.machine.handleDeadline(at: current), for: instance)
+            }
+        }
+        for instance in instances { perform(instance.machine.handle(.shutdown, at: now), for: instance) }
+        // Like keepalived, give the STOP notify scripts up to one second before exiting.
+        let giveUp = ContinuousClock.now + .seconds(1)
+        while !stopScripts.isEmpty, ContinuousClock.now < giveUp {
+            stopScripts.subtract(ScriptRunner.reapFinished())
+            usleep(10_000)
+        }
+    }
+
+    private func receive(_ packet: [UInt8], on instance: Instance) {
+        let received: ReceivedAdvertisement
+        do {
+            received = try VRRPAdvertisement.decode(ipv4Packet: packet[...])
+        } catch {
+            if instance.statistics.drop(error) { log("\(instance.config.name): dropped a packet (\(error)); further drops of this kind are only counted") }
+            return
+        }
+        // Our own multicast adverts do not loop back (IP_MULTICAST_LOOP off); unicast ones never reach us.
+        guard received.source != instance.source else { return }
+        guard received.advertisement.virtualRouterID == instance.config.virtualRouterID else {
+            instance.statistics.drop(.unknownVirtualRouter("VRID \(received.advertisement.virtualRouterID)"))
+            return
+        }
+        if let reason = instance.validator.validate(received, inBackup: instance.machine.state == .backup) {
+            if instance.statistics.drop(reason) { log("\(instance.config.name): dropped an advert from \(received.source) (\(reason)); further drops of this kind are only counted") }
+            return
+        }
+        instance.statistics.advertisementsReceived += 1
+        let advert = received.advertisement
+        perform(instance.machine.handle(.advertisement(priority: advert.priority, source: received.source,
+                                                       intervalCentiseconds: advert.intervalCentiseconds), at: now), for: instance)
+    }
+
+    private func perform(_ actions: [VRRPAction], for instance: Instance) {
+        for action in actions {
+            switch action {
+            case .sendAdvertisement(let priority):
+                var advert = VRRPAdvertisement(version: instance.machine.configuration.version,
+                                               virtualRouterID: instance.config.virtualRouterID, priority: priority,
+                                               addresses: instance.config.virtualAddresses.map(\.address),
+                                               intervalCentiseconds: instance.machine.configuration.intervalCentiseconds,
+                                               authentication: instance.config.authentication)
+                if advert.version == .v3 { advert.authentication = .none }
+                for destination in instance.destinations {
+                    do {
+                        try instance.socket.send(advert.encode(source: instance.source, destination: destination),
+                                                 from: instance.source, to: destination)
+                        instance.statistics.advertisementsSent += 1
+                    } catch {
+                        log("\(instance.config.name): \(error)")
+                    }
+                }
+            case .addVirtualAddresses, .removeVirtualAddresses:
+                for address in instance.config.virtualAddresses {
+                    let index = (try? NetworkInterface(name: address.device ?? instance.config.interface).index) ?? instance.interface.index
+                    do {
+                        if action == .addVirtualAddresses {
+                            try addresses.add(address, interfaceIndex: index)
+                        } else {
+                            try addresses.remove(address, interfaceIndex: index)
+                        }
+                    } catch {
+                        log("\(instance.config.name): \(error)")
+                    }
+                }
+            case .sendGratuitousARP(let count):
+                for _ in 0..<count {
+                    for address in instance.config.virtualAddresses {
+                        do { try instance.garp.send(for: address.address) } catch { log("\(instance.config.name): \(error)") }
+                    }
+                }
+            case .notify(let state):
+                instance.statistics.transitions += 1
+                let specific: String? = switch state {
+                case .master: instance.config.notifyMaster
+                case .backup: instance.config.notifyBackup
+                case .fault: instance.config.notifyFault
+                case .stop: instance.config.notifyStop
+                case .initialize: nil
+                }
+                var launched: [pid_t?] = []
+                if let specific { launched.append(ScriptRunner.launch(specific, log: log)) }
+                if let generic = instance.config.notify {
+                    launched.append(ScriptRunner.launch(generic, arguments: ["INSTANCE", instance.config.name, state.rawValue,
+                                                                             String(instance.machine.effectivePriority)], log: log))
+                }
+                if state == .stop { stopScripts.formUnion(launched.compactMap { $0 }) }
+            case .log(let line):
+                log(line)
+            }
+        }
+    }
+}
+
+/// Counters per instance, for the status endpoint and metrics.
+public struct VRRPStatistics: Sendable, Equatable {
+    public var advertisementsSent = 0
+    public var advertisementsReceived = 0
+    public var transitions = 0
+    public var drops: [String: Int] = [:]
+
+    /// Counts the drop; true when it is the first of its kind (worth a log line).
+    @discardableResult
+    mutating func drop(_ reason: VRRPDropReason) -> Bool {
+        drops[reason.name, default: 0] += 1
+        return drops[reason.name] == 1
+    }
+}
