@@ -97,4 +97,29 @@ struct VRRPLabTests {
         try lab.run(["kill-group", "vrrp-h1", "KILL"])
         try lab.waitUntilHolding("h2")
     }
+
+    @Test func aFailingTrackScriptMovesTheVIPToKeepalived() throws {
+        let lab = Lab(id: "iamv3")
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/keepalived"), "keepalived is not installed (scripts/test.sh installs it)")
+        try #require(try lab.run(["up"]).status == 0)
+        defer { _ = try? lab.run(["down"]) }
+        // The production shape: unicast, nopreempt, a weight-0 check of the local service every second.
+        try lab.run(["svc-start", "all"])
+        try lab.run(["ka-conf", "h1", "interval=1"])
+        try lab.run(["start", "vrrp-h1", "h1", Self.iamBinary, "vrrp", "-f", "{conf}"])
+        try lab.waitForVIP(on: "h1")
+        try lab.run(["ka-start", "h2", "interval=1"])
+        Thread.sleep(forTimeInterval: 1)
+        // The service on h1 dies: the check fails, iam vrrp enters FAULT (priority 0), keepalived takes over.
+        try lab.run(["svc-stop", "h1"])
+        try lab.waitForVIP(on: "h2")
+        let log = (try? String(contentsOfFile: "\(lab.directory)/logs/vrrp-h1.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("entering FAULT state"), "\(log)")
+        // The service returns: back to BACKUP; nopreempt leaves the VIP on h2.
+        try lab.run(["svc-start", "h1"])
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(try lab.vipOwner() == "h2")
+        let after = (try? String(contentsOfFile: "\(lab.directory)/logs/vrrp-h1.log", encoding: .utf8)) ?? ""
+        #expect(after.contains("fault cleared, entering BACKUP state"), "\(after)")
+    }
 }

@@ -36,15 +36,16 @@ public enum ScriptRunner {
         return pid
     }
 
-    /// Collects every finished child (no zombies); returns the process IDs collected.
+    /// Collects every finished child (no zombies): process ID and whether it exited with status 0.
     @discardableResult
-    public static func reapFinished() -> [Int32] {
-        var reaped: [Int32] = []
+    public static func reapFinished() -> [(pid: Int32, success: Bool)] {
+        var reaped: [(pid: Int32, success: Bool)] = []
         var status: Int32 = 0
         while true {
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return reaped }
-            reaped.append(pid)
+            // WIFEXITED and WEXITSTATUS == 0
+            reaped.append((pid, status & 0x7F == 0 && (status >> 8) & 0xFF == 0))
         }
     }
 }

@@ -17,8 +17,10 @@ public final class VRRPDaemon: @unchecked Sendable {
         var machine: VRRPStateMachine
         var validator: AdvertisementValidator
         var statistics = VRRPStatistics()
+        var tracker: InstanceTracker
 
-        init(_ config: InstanceConfig, global: GlobalDefinitions) throws {
+        init(_ config: InstanceConfig, global: GlobalDefinitions, whole: KeepalivedConfig, now: VRRPInstant) throws {
+            tracker = InstanceTracker(config, config: whole, now: now)
             self.config = config
             interface = try NetworkInterface(name: config.interface)
             let virtual = Set(config.virtualAddresses.map(\.address))
@@ -61,10 +63,8 @@ public final class VRRPDaemon: @unchecked Sendable {
         self.config = config
         self.log = log
         addresses = try AddressManager()
-        instances = try config.instances.map { try Instance($0, global: config.global) }
-        for instance in config.instances where !instance.trackScripts.isEmpty || !instance.trackInterfaces.isEmpty {
-            log("\(instance.name): warning: track_script and track_interface are not run by this version of iam vrrp; the instance runs without them")
-        }
+        let start = VRRPInstant(nanoseconds: 0)
+        instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start) }
     }
 
     private var now: VRRPInstant {
@@ -81,31 +81,57 @@ public final class VRRPDaemon: @unchecked Sendable {
         sigemptyset(&unblocked)
         pthread_sigmask(SIG_SETMASK, &unblocked, nil)
         if config.global.startupDelay > 0 { usleep(UInt32(config.global.startupDelay * 1_000_000)) }
-        for instance in instances { perform(instance.machine.handle(.startup, at: now), for: instance) }
+        for instance in instances {
+            // Pending unweighted checks and a down interface start the instance in FAULT, as keepalived does.
+            let verdict = instance.tracker.verdict
+            _ = instance.machine.handle(.priorityChanged(verdict.priority), at: now)
+            _ = instance.machine.handle(.fault(verdict.fault), at: now)
+            perform(instance.machine.handle(.startup, at: now), for: instance)
+        }
         while true {
             var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
                 + instances.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
-            let deadline = instances.compactMap(\.machine.nextDeadline).min()
+            let current = now
+            let deadline = (instances.compactMap(\.machine.nextDeadline) + instances.compactMap { $0.tracker.nextDeadline(now: current) }).min()
             let timeout = deadline.map { max(0, Int32(($0.nanoseconds - now.nanoseconds + 999_999) / 1_000_000)) } ?? 1000
             let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if ready < 0, errno != EINTR { throw SystemCallError("poll") }
             if descriptors[0].revents != 0 { break }
-            ScriptRunner.reapFinished()
+            for (pid, success) in ScriptRunner.reapFinished() {
+                stopScripts.remove(pid)
+                for instance in instances {
+                    if let verdict = instance.tracker.finished(pid: pid, success: success, log: instanceLog(instance)) {
+                        apply(verdict, to: instance)
+                    }
+                }
+            }
+            for instance in instances where !instance.tracker.isEmpty {
+                if let verdict = instance.tracker.poll(now: now, log: instanceLog(instance)) { apply(verdict, to: instance) }
+            }
             for (index, instance) in instances.enumerated() where descriptors[index + 1].revents & Int16(POLLIN) != 0 {
                 while let packet = instance.socket.receive() { receive(packet, on: instance) }
             }
-            let current = now
-            for instance in instances where instance.machine.nextDeadline.map({ $0 <= current }) == true {
-                perform(instance.machine.handleDeadline(at: current), for: instance)
+            let afterPoll = now
+            for instance in instances where instance.machine.nextDeadline.map({ $0 <= afterPoll }) == true {
+                perform(instance.machine.handleDeadline(at: afterPoll), for: instance)
             }
         }
         for instance in instances { perform(instance.machine.handle(.shutdown, at: now), for: instance) }
         // Like keepalived, give the STOP notify scripts up to one second before exiting.
         let giveUp = ContinuousClock.now + .seconds(1)
         while !stopScripts.isEmpty, ContinuousClock.now < giveUp {
-            stopScripts.subtract(ScriptRunner.reapFinished())
+            stopScripts.subtract(ScriptRunner.reapFinished().map(\.pid))
             usleep(10_000)
         }
+    }
+
+    private func instanceLog(_ instance: Instance) -> (String) -> Void {
+        { [log] line in log("\(instance.config.name): \(line)") }
+    }
+
+    private func apply(_ verdict: TrackingVerdict, to instance: Instance) {
+        perform(instance.machine.handle(.priorityChanged(verdict.priority), at: now), for: instance)
+        perform(instance.machine.handle(.fault(verdict.fault), at: now), for: instance)
     }
 
     private func receive(_ packet: [UInt8], on instance: Instance) {
