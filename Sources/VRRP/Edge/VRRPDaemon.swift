@@ -63,6 +63,15 @@ public final class VRRPDaemon: @unchecked Sendable {
         self.config = config
         self.log = log
         addresses = try AddressManager()
+        for instance in config.instances where instance.virtualAddresses.contains(where: { !$0.address.isIPv4 }) {
+            throw SystemCallError("vrrp_instance \(instance.name): IPv6 virtual addresses are not supported by this version of the daemon (iam vrrp --check accepts them)", code: EAFNOSUPPORT)
+        }
+        for group in config.syncGroups {
+            log("warning: vrrp_sync_group \(group.name) is not acted on by this version: its instances change state independently")
+        }
+        if config.global.enableScriptSecurity || config.global.scriptUser != nil {
+            log("warning: script_user and enable_script_security are not enforced by this version: scripts run as the daemon's user")
+        }
         let start = VRRPInstant(nanoseconds: 0)
         instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start) }
     }
