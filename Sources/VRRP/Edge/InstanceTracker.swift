@@ -29,7 +29,11 @@ final class InstanceTracker {
 
     var isEmpty: Bool { scripts.isEmpty && interfaces.isEmpty }
 
-    init(_ instance: InstanceConfig, config: KeepalivedConfig, now: VRRPInstant) {
+    /// `runuser` prefix for the script user (a script's own `user` overrides it).
+    private let scriptPrefix: [String]
+
+    init(_ instance: InstanceConfig, config: KeepalivedConfig, now: VRRPInstant, scriptPrefix: [String]) {
+        self.scriptPrefix = scriptPrefix
         basePriority = instance.priority
         for tracked in instance.trackScripts {
             guard let definition = config.script(named: tracked.name) else { continue }
@@ -69,7 +73,8 @@ final class InstanceTracker {
                 }
             } else if now >= scripts[index].nextRun {
                 scripts[index].nextRun = now + .milliseconds(Int64(scripts[index].definition.interval * 1000))
-                if let pid = ScriptRunner.launch(scripts[index].definition.script, log: log) {
+                let prefix = scripts[index].definition.user.map { ScriptUser(name: String($0.split(separator: " ")[0])).commandPrefix } ?? scriptPrefix
+                if let pid = ScriptRunner.launch(scripts[index].definition.script, as: prefix, log: log) {
                     scripts[index].running = (pid, now, nil)
                 } else {
                     _ = scripts[index].counter.record(success: false)

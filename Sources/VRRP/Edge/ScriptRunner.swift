@@ -8,8 +8,9 @@ import Glibc
 public enum ScriptRunner {
     /// Starts the script; returns its process ID, or nil (logged) when it cannot start.
     @discardableResult
-    public static func launch(_ commandLine: String, arguments extra: [String] = [], log: (String) -> Void) -> Int32? {
-        let words = commandLine.split(separator: " ").map(String.init) + extra
+    public static func launch(_ commandLine: String, arguments extra: [String] = [], as prefix: [String] = [],
+                              log: (String) -> Void) -> Int32? {
+        let words = prefix + commandLine.split(separator: " ").map(String.init) + extra
         guard let executable = words.first else { return nil }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -19,8 +19,9 @@ public final class VRRPDaemon: @unchecked Sendable {
         var statistics = VRRPStatistics()
         var tracker: InstanceTracker
 
-        init(_ config: InstanceConfig, global: GlobalDefinitions, whole: KeepalivedConfig, now: VRRPInstant) throws {
-            tracker = InstanceTracker(config, config: whole, now: now)
+        init(_ config: InstanceConfig, global: GlobalDefinitions, whole: KeepalivedConfig, now: VRRPInstant,
+             scriptPrefix: [String]) throws {
+            tracker = InstanceTracker(config, config: whole, now: now, scriptPrefix: scriptPrefix)
             self.config = config
             interface = try NetworkInterface(name: config.interface)
             let virtual = Set(config.virtualAddresses.map(\.address))
@@ -57,6 +58,7 @@ public final class VRRPDaemon: @unchecked Sendable {
     private var instances: [Instance] = []
     private let clockStart = ContinuousClock.now
     private var stopScripts: Set<pid_t> = []
+    private var scriptUser = ScriptUser(name: "root")
     public private(set) var log: (String) -> Void
 
     public init(config: KeepalivedConfig, log: @escaping (String) -> Void) throws {
@@ -69,11 +71,21 @@ public final class VRRPDaemon: @unchecked Sendable {
         for group in config.syncGroups {
             log("warning: vrrp_sync_group \(group.name) is not acted on by this version: its instances change state independently")
         }
-        if config.global.enableScriptSecurity || config.global.scriptUser != nil {
-            log("warning: script_user and enable_script_security are not enforced by this version: scripts run as the daemon's user")
+        scriptUser = ScriptUser.resolve(config.global)
+        if let warning = scriptUser.warning { log("warning: \(warning)") }
+        if config.global.enableScriptSecurity {
+            let scripts = config.scripts.map(\.script) + config.instances.flatMap {
+                [$0.notifyMaster, $0.notifyBackup, $0.notifyFault, $0.notifyStop, $0.notify].compactMap { $0 }
+            }
+            for script in scripts {
+                if let reason = ScriptUser.unsafePermissions(ofScript: script) {
+                    throw SystemCallError("enable_script_security: refusing \(script): \(reason)", code: EPERM)
+                }
+            }
         }
         let start = VRRPInstant(nanoseconds: 0)
-        instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start) }
+        let prefix = scriptUser.commandPrefix
+        instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start, scriptPrefix: prefix) }
     }
 
     private var now: VRRPInstant {
@@ -215,10 +227,11 @@ public final class VRRPDaemon: @unchecked Sendable {
                 case .initialize: nil
                 }
                 var launched: [pid_t?] = []
-                if let specific { launched.append(ScriptRunner.launch(specific, log: log)) }
+                if let specific { launched.append(ScriptRunner.launch(specific, as: scriptUser.commandPrefix, log: log)) }
                 if let generic = instance.config.notify {
                     launched.append(ScriptRunner.launch(generic, arguments: ["INSTANCE", instance.config.name, state.rawValue,
-                                                                             String(instance.machine.effectivePriority)], log: log))
+                                                                             String(instance.machine.effectivePriority)],
+                                                        as: scriptUser.commandPrefix, log: log))
                 }
                 if state == .stop { stopScripts.formUnion(launched.compactMap { $0 }) }
             case .log(let line):
