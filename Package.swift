@@ -18,12 +18,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
         .target(name: "PolicyEngine", swiftSettings: strictSettings),
         // VRRP: packet codec, keepalived.conf, the protocol state machine. Pure: sockets live at the edge.
-        .target(name: "VRRP", swiftSettings: strictSettings),
+        .target(
+            name: "VRRP",
+            dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: strictSettings
+        ),
         // `iam policy eval|lint`: reads files, formats decisions. I/O edge of the policy engine.
         .target(name: "PolicyTool", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
         .executableTarget(

@@ -22,6 +22,9 @@ struct VRRPCommand: ParsableCommand {
     @Option(name: .customLong("address"), help: "Replace an address: OLD=NEW (repeatable).")
     var addressOverrides: [String] = []
 
+    @Option(help: "Serve GET / (JSON state per instance) and GET /metrics (Prometheus) on IPv4:PORT, e.g. 127.0.0.1:9911.")
+    var status: String?
+
     func run() throws {
         let interfaces = try pairs(interfaceOverrides, option: "--interface") { $0 }
         let addresses = try pairs(addressOverrides, option: "--address") { VRRPAddress($0) }
@@ -49,7 +52,7 @@ struct VRRPCommand: ParsableCommand {
         for warning in config.warnings { StandardError.write("iam vrrp: warning: \(warning)") }
         let daemon: VRRPDaemon
         do {
-            daemon = try VRRPDaemon(config: config) { line in StandardError.write("\(Timestamp.now) iam vrrp: \(line)") }
+            daemon = try VRRPDaemon(config: config, statusAddress: status) { line in StandardError.write("\(Timestamp.now) iam vrrp: \(line)") }
         } catch {
             StandardError.write("iam vrrp: cannot start: \(error)")
             throw ExitCode(1)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Prometheus
 
 /// Runs every instance of a configuration: one raw socket each, one poll() loop, the state machines in
 /// the middle. Blocks until SIGTERM/SIGINT, then stops every instance (priority 0 from masters,
@@ -61,9 +62,14 @@ public final class VRRPDaemon: @unchecked Sendable {
     private var scriptUser = ScriptUser(name: "root")
     public private(set) var log: (String) -> Void
 
-    public init(config: KeepalivedConfig, log: @escaping (String) -> Void) throws {
+    private let metrics = VRRPMetrics()
+    private let status: StatusServer?
+
+    /// `statusAddress` (`127.0.0.1:9911`): serve `GET /` (JSON) and `GET /metrics` (Prometheus) there.
+    public init(config: KeepalivedConfig, statusAddress: String? = nil, log: @escaping (String) -> Void) throws {
         self.config = config
         self.log = log
+        status = try statusAddress.map(StatusServer.init)
         addresses = try AddressManager()
         for instance in config.instances where instance.virtualAddresses.contains(where: { !$0.address.isIPv4 }) {
             throw SystemCallError("vrrp_instance \(instance.name): IPv6 virtual addresses are not supported by this version of the daemon (iam vrrp --check accepts them)", code: EAFNOSUPPORT)
@@ -86,6 +92,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         let start = VRRPInstant(nanoseconds: 0)
         let prefix = scriptUser.commandPrefix
         instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start, scriptPrefix: prefix) }
+        for instance in config.instances { metrics.register(instance: instance.name) }
     }
 
     private var now: VRRPInstant {
@@ -112,12 +119,16 @@ public final class VRRPDaemon: @unchecked Sendable {
         while true {
             var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
                 + instances.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
+                + (status.map { [pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
             let current = now
             let deadline = (instances.compactMap(\.machine.nextDeadline) + instances.compactMap { $0.tracker.nextDeadline(now: current) }).min()
             let timeout = deadline.map { max(0, Int32(($0.nanoseconds - now.nanoseconds + 999_999) / 1_000_000)) } ?? 1000
             let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if ready < 0, errno != EINTR { throw SystemCallError("poll") }
             if descriptors[0].revents != 0 { break }
+            if let status, descriptors.last?.revents ?? 0 != 0, descriptors.last?.fd == status.descriptor {
+                status.serve(respond)
+            }
             for (pid, success) in ScriptRunner.reapFinished() {
                 stopScripts.remove(pid)
                 for instance in instances {
@@ -146,6 +157,30 @@ public final class VRRPDaemon: @unchecked Sendable {
         }
     }
 
+    private func respond(_ path: String) -> (status: String, contentType: String, body: [UInt8]) {
+        switch path {
+        case "/metrics":
+            for instance in instances {
+                metrics[instance: instance.config.name]?.state.set(VRRPMetrics.stateNumber(instance.machine.state))
+                metrics[instance: instance.config.name]?.priority.set(Double(instance.machine.effectivePriority))
+            }
+            return ("200 OK", "text/plain; version=0.0.4", metrics.text())
+        case "/", "/status":
+            let entries = instances.map { instance -> String in
+                let drops = instance.statistics.drops.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+                return "{\"instance\":\"\(instance.config.name)\",\"state\":\"\(instance.machine.state.rawValue)\","
+                    + "\"virtual_router_id\":\(instance.config.virtualRouterID),\"interface\":\"\(instance.config.interface)\","
+                    + "\"priority\":\(instance.config.priority),\"effective_priority\":\(instance.machine.effectivePriority),"
+                    + "\"virtual_addresses\":[\(instance.config.virtualAddresses.map { "\"\($0.address)/\($0.prefixLength)\"" }.joined(separator: ","))],"
+                    + "\"adverts_sent\":\(instance.statistics.advertisementsSent),\"adverts_received\":\(instance.statistics.advertisementsReceived),"
+                    + "\"transitions\":\(instance.statistics.transitions),\"drops\":{\(drops)}}"
+            }
+            return ("200 OK", "application/json", Array(("[" + entries.joined(separator: ",") + "]\n").utf8))
+        default:
+            return ("404 Not Found", "text/plain", Array("GET / or /metrics\n".utf8))
+        }
+    }
+
     private func instanceLog(_ instance: Instance) -> (String) -> Void {
         { [log] line in log("\(instance.config.name): \(line)") }
     }
@@ -160,6 +195,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         do {
             received = try VRRPAdvertisement.decode(ipv4Packet: packet[...])
         } catch {
+            metrics[instance: instance.config.name]?.drops[error.name]?.increment()
             if instance.statistics.drop(error) { log("\(instance.config.name): dropped a packet (\(error)); further drops of this kind are only counted") }
             return
         }
@@ -167,13 +203,16 @@ public final class VRRPDaemon: @unchecked Sendable {
         guard received.source != instance.source else { return }
         guard received.advertisement.virtualRouterID == instance.config.virtualRouterID else {
             instance.statistics.drop(.unknownVirtualRouter("VRID \(received.advertisement.virtualRouterID)"))
+            metrics[instance: instance.config.name]?.drops["unknown_vrid"]?.increment()
             return
         }
         if let reason = instance.validator.validate(received, inBackup: instance.machine.state == .backup) {
+            metrics[instance: instance.config.name]?.drops[reason.name]?.increment()
             if instance.statistics.drop(reason) { log("\(instance.config.name): dropped an advert from \(received.source) (\(reason)); further drops of this kind are only counted") }
             return
         }
         instance.statistics.advertisementsReceived += 1
+        metrics[instance: instance.config.name]?.received.increment()
         let advert = received.advertisement
         perform(instance.machine.handle(.advertisement(priority: advert.priority, source: received.source,
                                                        intervalCentiseconds: advert.intervalCentiseconds), at: now), for: instance)
@@ -194,6 +233,7 @@ public final class VRRPDaemon: @unchecked Sendable {
                         try instance.socket.send(advert.encode(source: instance.source, destination: destination),
                                                  from: instance.source, to: destination)
                         instance.statistics.advertisementsSent += 1
+                        metrics[instance: instance.config.name]?.sent.increment()
                     } catch {
                         log("\(instance.config.name): \(error)")
                     }
@@ -219,6 +259,7 @@ public final class VRRPDaemon: @unchecked Sendable {
                 }
             case .notify(let state):
                 instance.statistics.transitions += 1
+                metrics[instance: instance.config.name]?.transitions.increment()
                 let specific: String? = switch state {
                 case .master: instance.config.notifyMaster
                 case .backup: instance.config.notifyBackup
