@@ -98,6 +98,8 @@ import Testing
         _ = vrrp.handle(.startup, at: at(0))
         _ = vrrp.handle(.advertisement(priority: 0, source: Self.peer, intervalCentiseconds: 100), at: at(10))
         #expect(vrrp.nextDeadline == at(10) + .nanoseconds(804_687_500))
+        let takeover = vrrp.handleDeadline(at: vrrp.nextDeadline!)
+        #expect(takeover.first == .log("VI_1: entering MASTER state (master 192.0.2.21 left with priority 0)"))
     }
 
     @Test func masterYieldsToHigherPriorityAndToEqualPriorityWithHigherAddress() {

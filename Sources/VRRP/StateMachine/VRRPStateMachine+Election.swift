@@ -3,12 +3,14 @@ extension VRRPStateMachine {
         if priority == 0 {
             // The master leaves: take over after the skew only.
             timerDeadline = now + skew
+            masterLeft = source
             return [.log("\(configuration.name): master \(source) is leaving (priority 0); taking over in \(skew)")]
         }
         let lower = priority < effectivePriority
         if !lower || !configuration.preempt || withinPreemptDelay(at: now) {
             if configuration.version == .v3 { masterIntervalCentiseconds = interval }
             if !lower { lowerMasterSince = nil }
+            masterLeft = nil
             timerDeadline = now + masterDownInterval
             return []
         }
@@ -62,6 +64,7 @@ extension VRRPStateMachine {
 
     mutating func becomeMaster(at now: VRRPInstant, reason: String) -> [VRRPAction] {
         state = .master
+        masterLeft = nil
         lowerMasterSince = nil
         masterIntervalCentiseconds = configuration.intervalCentiseconds
         timerDeadline = now + advertInterval

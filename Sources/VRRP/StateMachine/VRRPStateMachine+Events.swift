@@ -28,7 +28,8 @@ extension VRRPStateMachine {
         if let deadline = timerDeadline, deadline <= now {
             switch state {
             case .backup:
-                actions += becomeMaster(at: now, reason: "no advertisement for the master-down interval")
+                actions += becomeMaster(at: now, reason: masterLeft.map { "master \($0) left with priority 0" }
+                                            ?? "no advertisement for the master-down interval")
             case .master:
                 actions.append(.sendAdvertisement(priority: effectivePriority))
                 timerDeadline = now + advertInterval

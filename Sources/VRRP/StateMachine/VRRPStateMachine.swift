@@ -62,6 +62,8 @@ public struct VRRPStateMachine: Sendable {
     /// In BACKUP with preempt_delay: when we first heard a lower-priority master.
     var lowerMasterSince: VRRPInstant?
     var faulted = false
+    /// Why the master-down timer is running short (a priority-0 advert), for the takeover log line.
+    var masterLeft: VRRPAddress?
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
