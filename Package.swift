@@ -54,7 +54,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: scratch directories, paths into ../shared.
         .target(name: "IAMTestSupport", path: "Tests/IAMTestSupport", swiftSettings: strictSettings),
-        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "IAMTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP", "IAMTestSupport"], swiftSettings: strictSettings),
         // Runs the built `iam` binary as a user would.
         .testTarget(name: "IAMCommandTests", dependencies: ["IAMTestSupport"], swiftSettings: strictSettings),

@@ -1,11 +1,10 @@
 import Foundation
+import IAMTestSupport
 import PolicyEngine
 
 /// The shared conformance fixtures, beside the repository root (`../shared/fixtures`).
 enum Fixtures {
-    static let conformanceDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/ladon-conformance")
+    static let conformanceDirectory = SharedFixtures.root.appendingPathComponent("fixtures/ladon-conformance")
 
     static func json(_ name: String) throws -> JSONValue {
         let data = try Data(contentsOf: conformanceDirectory.appendingPathComponent(name))

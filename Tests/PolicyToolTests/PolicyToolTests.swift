@@ -5,9 +5,7 @@ import IAMTestSupport
 import Testing
 
 @Suite struct PolicyToolTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/ladon-conformance")
+    static let fixtures = SharedFixtures.root.appendingPathComponent("fixtures/ladon-conformance")
 
     private func fixture(_ name: String) -> String { PolicyToolTests.fixtures.appendingPathComponent(name).path }
 

@@ -1,28 +1,17 @@
+import IAMTestSupport
 import Testing
 @testable import VRRP
 
 /// A million random and mutated packets: the decoder answers each with a decode or a drop reason, never
 /// a crash or a hang.
 @Suite struct DecoderFuzzTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     @Test func oneMillionRandomAndMutatedPackets() throws {
         var seeds: [[UInt8]] = []
         for capture in ["v2-multicast.pcap", "v2-unicast.pcap", "v3-multicast.pcap", "v3-unicast.pcap", "v3-ipv6-multicast.pcap"] {
             seeds += try PcapReader.frames(capture).compactMap { $0.ipPacket.map(Array.init) }
         }
         try #require(!seeds.isEmpty)
-        var random = Generator(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         var decoded = 0
         var dropped: [String: Int] = [:]
         let source = VRRPAddress("192.0.2.20")!
