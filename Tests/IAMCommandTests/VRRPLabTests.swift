@@ -131,4 +131,25 @@ struct VRRPLabTests {
         let after = (try? String(contentsOfFile: "\(lab.directory)/logs/vrrp-h1.log", encoding: .utf8)) ?? ""
         #expect(after.contains("fault cleared, entering BACKUP state"), "\(after)")
     }
+
+    @Test func aReturningHigherPriorityMasterPreemptsAfterPreemptDelay() throws {
+        let lab = Lab(id: "iamv4")
+        try #require(try lab.run(["up"]).status == 0)
+        defer { _ = try? lab.run(["down"]) }
+        // iam vrrp on both nodes, multicast VRRPv2, preempt with preempt_delay 2 s.
+        for node in ["h1", "h2"] {
+            try lab.run(["ka-conf", node, "script=0", "mode=multicast", "preempt=1", "preempt_delay=2"])
+            try lab.run(["start", "vrrp-\(node)", node, Self.iamBinary, "vrrp", "-f", "{conf}"])
+        }
+        try lab.waitForVIP(on: "h1")
+        try lab.run(["stop", "vrrp-h1", "TERM"])
+        try lab.waitForVIP(on: "h2")
+        // h1 returns: it accepts the lower-priority master for preempt_delay, then preempts.
+        let restarted = Date()
+        try lab.run(["restart", "vrrp-h1"])
+        Thread.sleep(forTimeInterval: 4)
+        #expect(try lab.vipOwner() == "h2", "still within preempt_delay + master-down")
+        try lab.waitForVIP(on: "h1")
+        #expect(Date().timeIntervalSince(restarted) > 5, "preempt waited for preempt_delay (2 s) and the master-down interval")
+    }
 }
