@@ -26,7 +26,6 @@ final class CompiledPolicy: Sendable {
     }
 
     let policy: Policy
-    let allows: Bool
     let actions: [Entry]
     let subjects: [Entry]
     let resources: [Entry]
@@ -35,7 +34,6 @@ final class CompiledPolicy: Sendable {
 
     init(_ policy: Policy) {
         self.policy = policy
-        allows = policy.allows
         func compile(_ templates: [String]) -> [Entry] {
             templates.map { template in
                 do throws(TemplateError) {

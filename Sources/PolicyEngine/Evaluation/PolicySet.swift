@@ -17,7 +17,7 @@ public struct PolicySet: Sendable {
     let compiled: [CompiledPolicy]
     let code: PolicyCode
     let index: PolicyIndex
-    private let ids: [String]
+    private let policyIDs: [String]
 
     public init(_ policies: [Policy]) {
         self.policies = policies
@@ -25,7 +25,7 @@ public struct PolicySet: Sendable {
         compiled = bodies.representatives.map(CompiledPolicy.init)
         code = PolicyCode(compiled, bodies: bodies, allows: policies.map(\.allows))
         index = PolicyIndex(compiled)
-        ids = policies.map(\.id)
+        policyIDs = policies.map(\.id)
     }
 
     public var count: Int { policies.count }
@@ -115,11 +115,11 @@ public struct PolicySet: Sendable {
     /// Policy IDs in set order, each once (a body filed under two keys can be visited twice).
     private func ids(_ positions: [Int32]) -> [String] {
         guard !positions.isEmpty else { return [] }
-        guard positions.count > 1 else { return [ids[Int(positions[0])]] }
+        guard positions.count > 1 else { return [policyIDs[Int(positions[0])]] }
         var result: [String] = []
         var last: Int32 = -1
         for position in positions.sorted() where position != last {
-            result.append(ids[Int(position)])
+            result.append(policyIDs[Int(position)])
             last = position
         }
         return result

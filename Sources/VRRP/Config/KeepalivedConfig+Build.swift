@@ -134,8 +134,7 @@ extension TrackScript {
             case "interval": interval = try line.number(in: 0.001...86_400)
             case "timeout": timeout = try line.number(in: 0...86_400)
             case "weight":
-                weight = try StatementReader(ConfigStatement(keyword: "weight", arguments: Array(statement.arguments.prefix(1)),
-                                                             block: nil, location: statement.location)).integer(in: -253...253)
+                weight = try line.integer(in: -253...253, allowingMore: true)
             case "rise": rise = try line.integer(in: 1...1_000_000)
             case "fall": fall = try line.integer(in: 1...1_000_000)
             case "user": user = try line.commandLine()

@@ -28,8 +28,10 @@ struct StatementReader {
         return statement.arguments.joined(separator: " ")
     }
 
-    func integer(in range: ClosedRange<Int>) throws(KeepalivedConfigError) -> Int {
-        let text = try value("a number")
+    /// The first argument as a whole number; `allowingMore` accepts words after it (`weight -20 reverse`).
+    func integer(in range: ClosedRange<Int>, allowingMore: Bool = false) throws(KeepalivedConfigError) -> Int {
+        let text = allowingMore && !statement.arguments.isEmpty && statement.block == nil
+            ? statement.arguments[0] : try value("a number")
         guard let number = Int(text), range.contains(number) else {
             throw error("'\(keyword)' must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
         }

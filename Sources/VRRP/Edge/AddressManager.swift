@@ -58,12 +58,11 @@ public final class AddressManager: @unchecked Sendable {
             guard count >= 16 else { throw SystemCallError("netlink receive") }
             var offset = 0
             while offset + 16 <= count {
-                let length = Int(buffer[offset..<(offset + 4)].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
+                let length = Int(Self.uint32(buffer, at: offset))
                 let kind = UInt16(buffer[offset + 4]) | UInt16(buffer[offset + 5]) << 8
-                let seq = buffer[(offset + 8)..<(offset + 12)].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+                let seq = Self.uint32(buffer, at: offset + 8)
                 if kind == 2 /* NLMSG_ERROR */, seq == sequence {
-                    let raw = buffer[(offset + 16)..<(offset + 20)].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-                    let code = -Int32(bitPattern: raw)
+                    let code = -Int32(bitPattern: Self.uint32(buffer, at: offset + 16))
                     if code == 0 || code == ignoring { return }
                     throw SystemCallError(what, code: code)
                 }
@@ -71,6 +70,11 @@ public final class AddressManager: @unchecked Sendable {
                 offset += (length + 3) & ~3
             }
         }
+    }
+
+    /// A host-order (little-endian) 32-bit field of a netlink message.
+    static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
     }
 
     static func attribute(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
