@@ -19,6 +19,20 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
@@ -29,6 +43,52 @@ let package = Package(
             dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strictSettings
         ),
+        // Users, secrets and policies as the API speaks them: validation rules, instance IDs, JSON shapes. Pure.
+        .target(name: "IAMResources", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
+        // HMAC-signed JSON Web Tokens (HS256/384/512): the login tokens and the secret-signed authz tokens.
+        .target(
+            name: "IAMTokens",
+            dependencies: ["PolicyEngine", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // The store: one interface, SQLite (embedded default) and PostgreSQL behind the same SQL code.
+        .target(
+            name: "IAMStore",
+            dependencies: [
+                "IAMResources",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `iam apiserver`: the REST management plane on Hummingbird 2.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "IAMResources",
+                "IAMStore",
+                "IAMTokens",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // `iam policy eval|lint`: reads files, formats decisions. I/O edge of the policy engine.
         .target(name: "PolicyTool", dependencies: ["PolicyEngine"], swiftSettings: strictSettings),
         .executableTarget(
@@ -36,7 +96,9 @@ let package = Package(
             dependencies: [
                 "PolicyTool",
                 "VRRP",
+                "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -57,7 +119,35 @@ let package = Package(
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "IAMTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP", "IAMTestSupport"], swiftSettings: strictSettings),
         // Runs the built `iam` binary as a user would.
-        .testTarget(name: "IAMCommandTests", dependencies: ["IAMTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IAMCommandTests",
+            dependencies: [
+                "IAMTestSupport", "IAMStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IAMResourcesTests",
+            dependencies: ["IAMResources", "IAMTokens", "PolicyEngine", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "IAMStore", "IAMResources", "IAMTokens", "IAMTestSupport", "PolicyEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine", "IAMTestSupport"], swiftSettings: strictSettings),
     ]
 )

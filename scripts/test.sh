@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: python3 (the ladon reference evaluator), keepalived, iproute2, procps and
-# iputils-ping (the VRRP lab in network namespaces, which needs root).
-packages=(python3 keepalived iproute2 procps iputils-ping)
+# iputils-ping (the VRRP lab in network namespaces, which needs root), postgresql (the apiserver's store tests).
+packages=(python3 keepalived iproute2 procps iputils-ping postgresql curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -21,6 +21,13 @@ fi
 
 command -v swift >/dev/null || { echo "scripts/test.sh: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
 [ -d ../shared/fixtures ] || { echo "scripts/test.sh: ../shared/fixtures is missing (the reference material beside the repository)" >&2; exit 1; }
+
+# A throwaway PostgreSQL server for the store and apiserver tests (every test makes its own database in it).
+pgdir=$(mktemp -d /tmp/iam-test-pg.XXXXXX)
+pgport=${IAM_TEST_POSTGRES_PORT:-$((40000 + RANDOM % 20000))}
+trap 'scripts/postgres-scratch.sh stop "$pgdir/data"; rm -rf "$pgdir"' EXIT
+IAM_TEST_POSTGRES_URL=$(scripts/postgres-scratch.sh start "$pgdir/data" "$pgport")
+export IAM_TEST_POSTGRES_URL IAM_TEST_REQUIRE_POSTGRES=1
 
 # The executables are built first: the CLI tests run the real `iam` binary.
 swift build

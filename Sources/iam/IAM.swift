@@ -1,15 +1,16 @@
 import ArgumentParser
+import IAMResources
 
 /// `iam`: every Swift IAM server role, one subcommand each.
 @main
-struct IAM: ParsableCommand {
+struct IAM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iam",
         abstract: "Swift IAM: identity and access management servers, load balancer and failover in one binary.",
         version: IAMVersion.current,
         subcommands: [
             PolicyCommand.self,
-            NotBuiltYet<APIServerRole>.self, NotBuiltYet<AuthzRole>.self, NotBuiltYet<PumpRole>.self,
+            APIServerCommand.self, NotBuiltYet<AuthzRole>.self, NotBuiltYet<PumpRole>.self,
             NotBuiltYet<WatcherRole>.self, NotBuiltYet<LoadBalancerRole>.self, VRRPCommand.self,
             NotBuiltYet<UpRole>.self,
         ]
@@ -17,5 +18,5 @@ struct IAM: ParsableCommand {
 }
 
 enum IAMVersion {
-    static let current = "0.1.0"
+    static let current = BuildInfo.version
 }

@@ -20,11 +20,6 @@ struct NotBuiltYet<Role: PlannedRole>: ParsableCommand {
     }
 }
 
-enum APIServerRole: PlannedRole {
-    static let name = "apiserver"
-    static let summary = "REST API for users, secrets and policies"
-}
-
 enum AuthzRole: PlannedRole {
     static let name = "authz"
     static let summary = "The authorization decision service"

@@ -10,6 +10,15 @@ public enum Spawn {
     public static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         let outputPath = "\(NSTemporaryDirectory())spawn-\(UUID().uuidString).out"
         defer { unlink(outputPath) }
+        let pid = try launch(arguments, environment: environment, outputPath: outputPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `arguments` with stdin from /dev/null and stdout and stderr into `outputPath`.
+    static func launch(_ arguments: [String], environment: [String: String], outputPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -25,9 +34,6 @@ public enum Spawn {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
         guard spawned == 0 else { throw TemporaryFiles.Failure("cannot run \(arguments[0]): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (exitStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+        return pid
     }
 }

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time as the store keeps it: microseconds since the Unix epoch, UTC.
+public struct Timestamp: Sendable, Hashable, Comparable {
+    public var microseconds: Int64
+
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+
+    /// The zero time that Go renders as `0001-01-01T00:00:00Z` (never set).
+    public static let zero = Timestamp(microseconds: Int64.min)
+
+    /// Now, from the system's real-time clock.
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+    }
+
+    /// Whole seconds since the epoch.
+    public var seconds: Int64 { microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+
+    /// RFC 3339 in UTC with the fraction Go's RFC3339Nano would print (trailing zeros dropped):
+    /// `2026-11-22T03:15:15.123456Z`.
+    public var rfc3339: String {
+        if self == .zero { return "0001-01-01T00:00:00Z" }
+        let civil = CivilTime(secondsSinceEpoch: seconds)
+        var text = civil.dateTime
+        var fraction = Int(microseconds - seconds * 1_000_000)
+        if fraction > 0 {
+            var digits = 6
+            while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+            let body = String(fraction)
+            text += "." + String(repeating: "0", count: digits - body.count) + body
+        }
+        return text + "Z"
+    }
+
+    /// `2006-01-02 15:04:05` in UTC, as iamctl's tables print times.
+    public var tableText: String {
+        if self == .zero { return "0001-01-01 00:00:00" }
+        return CivilTime(secondsSinceEpoch: seconds).dateTime.replacingT()
+    }
+}
+
+/// Calendar fields of a UTC instant (Howard Hinnant's days-from-civil inverse).
+struct CivilTime {
+    var year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
+
+    init(secondsSinceEpoch: Int64) {
+        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86400 : (secondsSinceEpoch - 86399) / 86400
+        let secondOfDay = secondsSinceEpoch - days * 86400
+        hour = secondOfDay / 3600
+        minute = secondOfDay % 3600 / 60
+        second = secondOfDay % 60
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    var dateTime: String {
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + two(month) + "-" + two(day)
+            + "T" + two(hour) + ":" + two(minute) + ":" + two(second)
+    }
+}
+
+extension String {
+    fileprivate func replacingT() -> String { String(map { $0 == "T" ? " " : $0 }) }
+}

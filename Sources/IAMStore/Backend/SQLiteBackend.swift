@@ -1,0 +1,54 @@
+public import Logging
+public import SQLKit
+import SQLiteKit
+
+/// The embedded store: one SQLite file in WAL mode. SQLite has one writer; a second connection serves reads so
+/// lists and lookups do not wait behind a write (WAL readers see the last commit).
+public final class SQLiteBackend: SQLBackend {
+    public let engine = "sqlite"
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncLock()
+    private let readLock = AsyncLock()
+
+    /// Opens (creating when missing) the database file at `path`.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
+            _ = try await writer.query(pragma)
+        }
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        _ = try await reader.query("PRAGMA busy_timeout=5000")
+        return SQLiteBackend(writer: writer, reader: reader)
+    }
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.writer = writer
+        self.reader = reader
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = reader.sql()
+        return try await readLock.withLock { try await body(database) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = writer.sql()
+        return try await writeLock.withLock {
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func close() async {
+        try? await reader.close()
+        try? await writer.close()
+    }
+}

@@ -1,0 +1,31 @@
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// An opened store and the background service it needs running (PostgreSQL's connection pool), if any.
+public struct OpenedStore: Sendable {
+    public let store: SQLStore
+    /// Run this in the process's service group before using `store`; nil for SQLite.
+    public let service: (any Service)?
+}
+
+extension StoreLocation {
+    /// Opens the store and migrates its schema. For PostgreSQL the pool runs in `service`, which the caller must
+    /// run; migration waits for it.
+    public func open(logger: Logger) async throws -> OpenedStore {
+        switch self {
+        case .sqlite(let path):
+            let backend = try await SQLiteBackend.open(path: path, logger: logger)
+            return OpenedStore(store: try await SQLStore.migrated(backend), service: nil)
+        case .postgres(let location):
+            let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
+            let backend = PostgresBackend(client: client, logger: logger)
+            return OpenedStore(store: SQLStore(backend: backend), service: client)
+        }
+    }
+}
+
+extension SQLStore {
+    /// Migrates the schema; for PostgreSQL call once the pool service runs.
+    public func migrate() async throws { try await Schema.migrate(backend) }
+}
