@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: python3 (the ladon reference evaluator), keepalived, iproute2, procps and
-# iputils-ping (the VRRP lab in network namespaces, which needs root), postgresql (the apiserver's store tests).
-packages=(python3 keepalived iproute2 procps iputils-ping postgresql curl)
+# iputils-ping (the VRRP lab in network namespaces, which needs root), postgresql (the apiserver's store tests),
+# python3-venv and curl (schemathesis against a live apiserver).
+packages=(python3 python3-venv keepalived iproute2 procps iputils-ping postgresql curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -32,3 +33,10 @@ export IAM_TEST_POSTGRES_URL IAM_TEST_REQUIRE_POSTGRES=1
 # The executables are built first: the CLI tests run the real `iam` binary.
 swift build
 swift test "$@"
+
+# The apiserver against its OpenAPI document with schemathesis (PyPI), on SQLite and on PostgreSQL.
+if [ $# -eq 0 ]; then
+    scripts/api-conformance.sh
+    psql -q "$IAM_TEST_POSTGRES_URL" -c "CREATE DATABASE conformance"
+    scripts/api-conformance.sh "$(echo "$IAM_TEST_POSTGRES_URL" | sed 's#/postgres?#/conformance?#')"
+fi

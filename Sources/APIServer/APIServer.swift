@@ -18,9 +18,10 @@ public struct APIServer: Sendable {
     /// `configuration.jwtKey` empty means a random key for this process (logged as a warning by the service).
     public init(configuration: APIServerConfiguration, store: any IAMStore, logger: Logger) {
         self.configuration = configuration
-        self.store = store
         self.logger = logger
-        metrics = APIMetrics()
+        let metrics = APIMetrics()
+        self.metrics = metrics
+        self.store = (store as? SQLStore)?.observed(by: metrics) ?? store
         let key = configuration.jwtKey.isEmpty ? RandomToken.make(length: 32) : configuration.jwtKey
         tokens = LoginTokens(key: key, lifetime: configuration.jwtTimeoutSeconds, maxRefresh: configuration.jwtMaxRefreshSeconds)
         hasher = PasswordHasher(cost: configuration.bcryptCost)

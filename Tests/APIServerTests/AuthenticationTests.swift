@@ -91,12 +91,15 @@ import Testing
                 ("/v1/policies", #"{"metadata":{"name":"p"},"policy":{"subjects":"all"}}"#, 400, 100003),
                 ("/v1/policies", #"{"metadata":{"name":"p"},"policy":{"meta":"%%%"}}"#, 400, 100003),
                 ("/v1/policies", "\u{0}\u{1}", 400, 100003),
+                ("/v1/users", #"{"metadata":{"name":"nul"},"nickname":"a\u0000b","password":"Secret@2024","email":"a@b.c"}"#, 400, 100003),
                 ("/v1/policies", #"{"metadata":{"name":"p"},"policy":{"description":"\#(String(repeating: "x", count: 5000))"}}"#, 413, 100007),
             ]
             for (path, body, status, code) in cases {
                 let result = try await api.call(.post, path, admin, body: body)
                 #expect(result.status == status && result.code == code, "\(path) \(body.prefix(60)): \(result.text)")
             }
+            let nul = try await api.call(.delete, "/v1/policies?name=a%00b", admin)
+            #expect(nul.status == 400 && nul.code == 100003, "PostgreSQL cannot store NUL; refused before the store")
             #expect(try await server.store.currentRevision() == revision, "no refused request wrote anything")
             #expect(try await server.store.userCount() == 1)
         }

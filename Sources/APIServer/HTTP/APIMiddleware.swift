@@ -21,6 +21,10 @@ struct APIMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response: Response
         do {
+            // Text with NUL cannot be stored (PostgreSQL refuses it) and names never contain it.
+            if request.uri.description.contains("%00") {
+                throw IAMError(.bind, "the path or query contains a NUL character (%00)")
+            }
             if !Self.isPublic(request) || (Self.isOptionallyAuthenticated(request) && request.headers[.authorization] != nil) {
                 context.caller = try await authenticator.authenticate(
                     header: request.headers[.authorization], now: Int64(Date().timeIntervalSince1970))
@@ -56,7 +60,6 @@ struct APIMiddleware: RouterMiddleware {
         case let error as HTTPError where error.status.code < 500:
             apiError = IAMError(.bind, error.body ?? error.status.reasonPhrase)
         default:
-            metrics.storeErrors.increment()
             apiError = IAMError(.database, String(describing: error))
         }
         if apiError.code.httpStatus >= 500 {

@@ -1,15 +1,17 @@
 public import Prometheus
+public import IAMStore
 import Synchronization
 
 /// The apiserver's Prometheus metrics: requests by route and status, latency by route, store calls in flight.
 /// Handles are made once per label set and cached, never looked up by name per request.
-public final class APIMetrics: Sendable {
+public final class APIMetrics: StoreObserver {
     public let registry = PrometheusCollectorRegistry()
     private let counters = Mutex<[String: Counter]>([:])
     private let histograms = Mutex<[String: DurationHistogram]>([:])
     let storeInFlight: Gauge
     let storeErrors: Counter
     let storeUp: Gauge
+    let storeDuration: DurationHistogram
     private static let buckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
@@ -19,10 +21,21 @@ public final class APIMetrics: Sendable {
         storeInFlight = registry.makeGauge(descriptor: Self.name("iam_store_operations_in_flight", "Store calls waiting for or holding a connection"))
         storeErrors = registry.makeCounter(descriptor: Self.name("iam_store_errors_total", "Store calls that failed (not counting not-found and duplicates)"))
         storeUp = registry.makeGauge(descriptor: Self.name("iam_store_up", "1 when the last health check reached the store"))
+        storeDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("iam_store_call_duration_seconds", "Store calls from asking for a connection to the end of the statement or transaction"),
+            buckets: Self.buckets)
     }
 
     private static func name(_ metric: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: metric, helpText: help)
+    }
+
+    public func storeCallStarted() { storeInFlight.increment() }
+
+    public func storeCallFinished(duration: Duration, failed: Bool) {
+        storeInFlight.decrement()
+        storeDuration.record(duration)
+        if failed { storeErrors.increment() }
     }
 
     /// Counts one finished request.

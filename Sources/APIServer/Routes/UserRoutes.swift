@@ -48,13 +48,19 @@ struct UserRoutes {
             let input = try UserInput(body: body)
             guard let stored = try await server.store.user(named: name) else { throw IAMError(.userNotFound, "no user \(name)") }
             var user = try stored.updated(with: input)
-            if try context.requireCaller().isAdmin {
-                // Admins may also disable/enable users and grant or revoke admin rights.
+            let caller = try context.requireCaller()
+            if caller.isAdmin {
+                // Admins may also disable/enable users and grant or revoke admin rights, except their own: the last
+                // admin must not lock everyone out.
                 if let status = try body.integer("status") {
                     guard status == 0 || status == 1 else { throw IAMError(.validation, "status must be 1 (enabled) or 0 (disabled)") }
+                    if caller.name == name && status == 0 { throw IAMError(.permissionDenied, "an admin cannot disable their own account") }
                     user.status = Int(status)
                 }
-                if let admin = try body.integer("isAdmin") { user.isAdmin = admin == 1 }
+                if let admin = try body.integer("isAdmin") {
+                    if caller.name == name && admin != 1 { throw IAMError(.permissionDenied, "an admin cannot revoke their own admin rights") }
+                    user.isAdmin = admin == 1
+                }
             }
             return APIResponse.json(try await server.store.updateUser(user).json)
         }

@@ -34,6 +34,7 @@ public struct JSONFields: Sendable {
     public func string(_ key: String) throws(IAMError) -> String? {
         guard let value = value(key) else { return nil }
         guard case .string(let text) = value else { throw typeError(key, "a string", value) }
+        if text.unicodeScalars.contains("\u{0}") { throw IAMError(.bind, "\(name(key)) must not contain NUL characters") }
         return text
     }
 
