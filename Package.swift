@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
@@ -65,6 +66,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Settings files: YAML flattened to dotted keys with line numbers, Go durations.
+        .target(
+            name: "IAMConfiguration",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
         // `iam apiserver`: the REST management plane on Hummingbird 2.
         .target(
             name: "APIServer",
@@ -80,12 +87,26 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
+                "IAMConfiguration",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The apiserver's client (iamctl's engine): settings, credentials, calls.
+        .target(
+            name: "IAMClient",
+            dependencies: [
+                "IAMConfiguration", "IAMTokens", "PolicyEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -104,7 +125,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "iamctl",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "IAMClient", "IAMResources", "IAMTokens", "IAMConfiguration", "PolicyEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(name: "CHeapStats", path: "Benchmarks/CHeapStats"),

@@ -20,11 +20,15 @@ import Testing
         return binary
     }
 
-    static func iam(_ arguments: [String]) throws -> Run {
-        let binary = try binary()
+    static func iam(_ arguments: [String]) throws -> Run { try run("iam", arguments) }
+
+    /// Runs built executable `name` with `arguments` (and `environment` instead of the test's, when given).
+    static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
+        let binary = try binary(name)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -1,5 +1,4 @@
-import Foundation
-import Yams
+import IAMConfiguration
 
 extension APIServerConfiguration {
     /// What loading found besides the configuration: keys accepted but meaningless here.
@@ -16,8 +15,10 @@ extension APIServerConfiguration {
         var report = LoadReport()
         let flags = try parseFlags(arguments)
         if let file = flags.file ?? environment["IAM_APISERVER_CONFIG"] {
-            for entry in try readYAML(file) {
-                try apply(entry.key, entry.value, to: &configuration, report: &report, origin: "\(file):\(entry.line)")
+            let settings: YAMLSettings
+            do { settings = try YAMLSettings(path: file) } catch { throw ConfigurationError(error.message) }
+            for entry in settings.entries {
+                try apply(entry.key, entry.value, to: &configuration, report: &report, origin: settings.origin(entry))
             }
         }
         for key in ConfigurationKey.all {
@@ -45,9 +46,7 @@ extension APIServerConfiguration {
         } else if ConfigurationKey.ignoredPrefixes.contains(where: { name.hasPrefix($0) }) {
             report.ignored.append("\(origin): \(name) is a marmotedu/iam setting with no meaning here; ignored")
         } else {
-            let hint = ConfigurationKey.all.min { distance($0.name, name) < distance($1.name, name) }.map {
-                " (did you mean \($0.name)?)"
-            } ?? ""
+            let hint = closestMatch(to: name, in: ConfigurationKey.all.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
             throw ConfigurationError("\(origin): unknown setting \(name)\(hint); see `iam apiserver --help`")
         }
     }
@@ -74,49 +73,5 @@ extension APIServerConfiguration {
             if name == "c" || name == "config" { file = value } else { values.append((name, value!)) }
         }
         return (file, values)
-    }
-
-    /// Flattens the YAML mapping into dotted keys with the line each value is on.
-    static func readYAML(_ path: String) throws(ConfigurationError) -> [(key: String, value: String, line: Int)] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError("\(path): cannot read the configuration file")
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw ConfigurationError("\(path): not valid YAML: \(error)")
-        }
-        guard let root else { return [] }
-        guard case .mapping(let mapping) = root else {
-            throw ConfigurationError("\(path):\(root.mark?.line ?? 1): the top level must be a mapping of settings")
-        }
-        var entries: [(key: String, value: String, line: Int)] = []
-        func walk(_ mapping: Node.Mapping, prefix: String) throws(ConfigurationError) {
-            for (keyNode, valueNode) in mapping {
-                let key = prefix + (keyNode.scalar?.string ?? "")
-                let line = valueNode.mark?.line ?? keyNode.mark?.line ?? 0
-                switch valueNode {
-                case .mapping(let nested): try walk(nested, prefix: key + ".")
-                case .scalar(let scalar): entries.append((key, scalar.string, line))
-                case .sequence(let items):
-                    entries.append((key, items.compactMap { $0.scalar?.string }.joined(separator: ","), line))
-                case .alias: throw ConfigurationError("\(path):\(line): aliases are not supported in \(key)")
-                }
-            }
-        }
-        try walk(mapping, prefix: "")
-        return entries
-    }
-
-    private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1..<(a.count + 1) {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1..<(b.count + 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -1,3 +1,5 @@
+import IAMConfiguration
+
 /// One setting of `iam apiserver`: its dotted name (the flag `--NAME`, the YAML path and, upper-cased with `.` and
 /// `-` as `_`, the `IAM_APISERVER_` environment variable), what it holds and how to apply it.
 struct ConfigurationKey: Sendable {
@@ -90,33 +92,4 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
-}
-
-/// Go's `time.ParseDuration` for whole seconds: `24h`, `1h30m`, `90s`; a bare number is seconds.
-enum GoDuration {
-    static func seconds(_ text: String) -> Int64? {
-        if let plain = Int64(text) { return plain }
-        var total: Double = 0
-        var number = ""
-        var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
-        while let character = rest.first {
-            if character.isNumber || character == "." {
-                number.append(character)
-                rest.removeFirst()
-                continue
-            }
-            guard let value = Double(number) else { return nil }
-            let unit: Double
-            if rest.hasPrefix("ms") { unit = 0.001; rest.removeFirst(2) }
-            else if rest.hasPrefix("h") { unit = 3600; rest.removeFirst() }
-            else if rest.hasPrefix("m") { unit = 60; rest.removeFirst() }
-            else if rest.hasPrefix("s") { unit = 1; rest.removeFirst() }
-            else { return nil }
-            total += value * unit
-            number = ""
-        }
-        guard number.isEmpty else { return nil }
-        return Int64(total.rounded())
-    }
 }
