@@ -47,28 +47,32 @@ public struct APIServerService: Service {
         var applications: [Application<RouterResponder<APIRequestContext>>] = []
         let onListening = onListening
         func listener(_ scheme: String, _ address: String, _ port: Int, _ server: HTTPServerBuilder) {
+            let requested = port == APIServerConfiguration.anyFreePort ? 0 : port
             applications.append(Application(
-                router: router, server: server, configuration: .init(address: .hostname(address, port: port)),
+                router: router, server: server, configuration: .init(address: .hostname(address, port: requested)),
                 onServerRunning: { channel in
-                    let bound = channel.localAddress?.port ?? port
+                    let bound = channel.localAddress?.port ?? requested
                     logger.notice("apiserver listening on \(scheme)://\(address):\(bound) (store: \(self.server.store.engine))")
                     onListening(scheme, bound)
                 },
                 logger: logger))
         }
-        if configuration.insecureBindPort != 0 || configuration.secureCertFile.isEmpty {
+        if configuration.insecureBindPort != 0 {
             listener("http", configuration.insecureBindAddress, configuration.insecureBindPort, .http1())
         }
         if !configuration.secureCertFile.isEmpty, configuration.secureBindPort != 0 {
             listener("https", configuration.secureBindAddress, configuration.secureBindPort,
                      try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(configuration)))
         }
+        guard !applications.isEmpty else {
+            throw ConfigurationError(
+                "nothing to serve: insecure.bind-port is 0 and HTTPS needs secure.tls.cert-key.cert-file, its private key and a secure.bind-port")
+        }
         try await withThrowingDiscardingTaskGroup { group in
             for application in applications {
                 group.addTask { try await application.run() }
             }
         }
-        await server.store.close()
     }
 
     static func tlsConfiguration(_ configuration: APIServerConfiguration) throws -> TLSConfiguration {
@@ -107,6 +111,12 @@ public enum APIServerProcess {
                              failureTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await opened.store.close()
+            throw error
+        }
+        await opened.store.close()
     }
 }

@@ -16,7 +16,12 @@ extension StoreLocation {
         switch self {
         case .sqlite(let path):
             let backend = try await SQLiteBackend.open(path: path, logger: logger)
-            return OpenedStore(store: try await SQLStore.migrated(backend), service: nil)
+            do {
+                return OpenedStore(store: try await SQLStore.migrated(backend), service: nil)
+            } catch {
+                await backend.close()
+                throw error
+            }
         case .postgres(let location):
             let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
             let backend = PostgresBackend(client: client, logger: logger)

@@ -35,5 +35,8 @@ public struct APIServerConfiguration: Sendable, Equatable {
     /// `log.level`: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
 
+    /// A port value meaning "bind any free port" (`auto`); the bound port is logged.
+    public static let anyFreePort = -1
+
     public init() {}
 }

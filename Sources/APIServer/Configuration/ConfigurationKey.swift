@@ -14,9 +14,9 @@ struct ConfigurationKey: Sendable {
     /// Every key `iam apiserver` understands.
     static let all: [ConfigurationKey] = [
         text("insecure.bind-address", "plain HTTP listen address (default 127.0.0.1)") { $0.insecureBindAddress = $1 },
-        port("insecure.bind-port", "plain HTTP port, 0 to disable (default 8080)") { $0.insecureBindPort = $1 },
+        port("insecure.bind-port", "plain HTTP port, 0 to disable, auto for any free one (default 8080)") { $0.insecureBindPort = $1 },
         text("secure.bind-address", "HTTPS listen address (default 0.0.0.0)") { $0.secureBindAddress = $1 },
-        port("secure.bind-port", "HTTPS port, 0 to disable (default 8443)") { $0.secureBindPort = $1 },
+        port("secure.bind-port", "HTTPS port, 0 to disable, auto for any free one (default 8443)") { $0.secureBindPort = $1 },
         text("secure.tls.cert-key.cert-file", "PEM certificate chain for HTTPS") { $0.secureCertFile = $1 },
         text("secure.tls.cert-key.private-key-file", "PEM private key for HTTPS") { $0.securePrivateKeyFile = $1 },
         text("jwt.realm", "realm in WWW-Authenticate (default \"iam jwt\")") { $0.jwtRealm = $1 },
@@ -63,8 +63,12 @@ struct ConfigurationKey: Sendable {
         }
     }
 
+    /// A TCP port: 0 disables the listener (marmotedu/iam's rule), `auto` binds any free port (logged).
     private static func port(_ name: String, _ help: String, _ set: @escaping @Sendable (inout APIServerConfiguration, Int) -> Void) -> ConfigurationKey {
-        integer(name, help, 0...65535, set)
+        let number = integer(name, help, 0...65535, set)
+        return ConfigurationKey(name: name, help: help) { (configuration, value) throws(ConfigurationError) in
+            if value == "auto" { set(&configuration, APIServerConfiguration.anyFreePort) } else { try number.apply(&configuration, value) }
+        }
     }
 
     private static func bool(_ name: String, _ help: String, _ set: @escaping @Sendable (inout APIServerConfiguration, Bool) -> Void) -> ConfigurationKey {

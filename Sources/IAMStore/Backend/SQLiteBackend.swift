@@ -13,13 +13,29 @@ public final class SQLiteBackend: SQLBackend {
 
     /// Opens (creating when missing) the database file at `path`.
     public static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
-            _ = try await writer.query(pragma)
+        let writer: SQLiteConnection
+        do {
+            writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw StoreError("cannot open the SQLite database \(path): \(error)")
         }
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        _ = try await reader.query("PRAGMA busy_timeout=5000")
-        return SQLiteBackend(writer: writer, reader: reader)
+        do {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
+                _ = try await writer.query(pragma)
+            }
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            do {
+                _ = try await reader.query("PRAGMA busy_timeout=5000")
+            } catch {
+                try? await reader.close()
+                throw error
+            }
+            return SQLiteBackend(writer: writer, reader: reader)
+        } catch {
+            // A connection must be closed before it is released (sqlite-nio asserts it).
+            try? await writer.close()
+            throw StoreError("cannot use the SQLite database \(path): \(error)")
+        }
     }
 
     private init(writer: SQLiteConnection, reader: SQLiteConnection) {

@@ -32,10 +32,15 @@ enum TestStores {
         case .sqlite:
             let files = try TemporaryFiles()
             let store = try await StoreLocation.sqlite(path: files.path("iam.db")).open(logger: logger).store
-            let result = try await body(store)
-            await store.close()
-            withExtendedLifetime(files) {}
-            return result
+            do {
+                let result = try await body(store)
+                await store.close()
+                withExtendedLifetime(files) {}
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
         case .postgres:
             return try await withPostgresDatabase { url in
                 try await withPostgresStore(url: url) { store in try await body(store) }
