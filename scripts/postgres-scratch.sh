@@ -17,7 +17,9 @@ if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); else as=(); fi
 case "$action" in
 start)
     mkdir -p "$dir"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
+    # As root the server runs as the postgres user, which must own the data directory and reach it
+    # (mktemp -d makes its directories private to root).
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; chmod a+x "$(dirname "$dir")"; fi
     if [ ! -f "$dir/PG_VERSION" ]; then
         "${as[@]}" "$bindir/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 >"$dir.initdb.log" 2>&1 \
             || { cat "$dir.initdb.log" >&2; exit 1; }

@@ -1,4 +1,4 @@
-public import PolicyEngine
+import PolicyEngine
 
 /// `text` as a JSON string literal.
 public func quoteJSON(_ text: String) -> String { JSONValue.quoted(text) }

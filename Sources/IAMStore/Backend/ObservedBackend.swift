@@ -1,5 +1,5 @@
 import IAMResources
-public import SQLKit
+import SQLKit
 
 /// Told about every store call: how many wait for or hold a connection, how long each took, which failed.
 public protocol StoreObserver: Sendable {

@@ -1,6 +1,6 @@
-public import IAMResources
+import IAMResources
 import Logging
-public import SQLKit
+import SQLKit
 
 /// The store over SQL: the same statements on SQLite and PostgreSQL (sql-kit writes each dialect's binds and
 /// quoting). Writers first bump the single revision row, which serialises them on PostgreSQL as SQLite's single
