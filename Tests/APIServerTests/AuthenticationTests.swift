@@ -51,6 +51,13 @@ import Testing
         try await TestServers.withServer(engine) { api, _ in
             let login = try await api.call(.post, "/login", .basic("admin", TestServers.adminPassword))
             #expect(login.status == 200 && login.string("token") != nil && login.string("expire")?.hasSuffix("Z") == true)
+            // gin-jwt's claims: iss, aud, identity, sub, exp = orig_iat + jwt.timeout; HS256, no kid.
+            let token = try JSONWebToken(parsing: try #require(login.string("token")))
+            #expect(token.header["alg"] == "HS256" && token.keyID == nil)
+            #expect(token.stringClaim("iss") == "iam-apiserver" && token.stringClaim("aud") == "iam.api.marmotedu.com")
+            #expect(token.stringClaim("identity") == "admin" && token.stringClaim("sub") == "admin")
+            let issued = try #require(try token.numericClaim("orig_iat"))
+            #expect(try token.numericClaim("exp") == issued + Double(TestServers.configuration().jwtTimeoutSeconds))
             #expect(login.headers[.setCookie]?.hasPrefix("jwt=") == true)
             let wrong = try await api.call(.post, "/login", body: #"{"username":"admin","password":"Nope@2021"}"#)
             #expect(wrong.status == 401 && wrong.code == 100206)

@@ -1,7 +1,9 @@
 import APIServer
 import HTTPTypes
+import IAMResources
 import IAMStore
 import PolicyEngine
+import SQLKit
 import Testing
 
 @Suite struct UserRouteTests {
@@ -28,6 +30,21 @@ import Testing
             #expect(other.status == 403 && other.code == 100207)
             let list = try await api.call(.get, "/v1/users", colin)
             #expect(list.status == 403 && list.code == 100207)
+        }
+    }
+
+    /// bcrypt at marmotedu/iam's cost 10 by default; SQLite in WAL mode.
+    @Test func storesBcryptCostTenHashesInAWALDatabase() async throws {
+        let configuration = TestServers.configuration { $0.bcryptCost = APIServerConfiguration().bcryptCost }
+        try await TestServers.withServer(.sqlite, configuration: configuration) { api, server in
+            #expect(try await api.register("hashed").status == 200)
+            let hash = try #require(try await server.store.user(named: "hashed")?.passwordHash)
+            #expect(hash.hasPrefix("$2") && hash.dropFirst(3).hasPrefix("$10$"), "\(hash.prefix(7))")
+            _ = try await api.login("hashed", "Secret@2024")
+            let mode = try await (server.store as! SQLStore).backend.read { database in
+                try await database.raw("PRAGMA journal_mode").first()!.decode(column: "journal_mode", as: String.self)
+            }
+            #expect(mode == "wal")
         }
     }
 

@@ -101,6 +101,13 @@ import Glibc
         #expect(conflict.status == 1 && conflict.error.contains("set only one of"))
         let wrong = try iamctl("user", "list", "--user.password", "Wrong@2021")
         #expect(wrong.status == 1 && wrong.error.contains("HTTP 401"))
+        // IAM_* variables, no file: the same call works from the environment alone.
+        var bare = ["HOME": files.path("nohome"), "PATH": "/usr/bin:/bin", "IAM_SERVER_ADDRESS": url,
+                    "IAM_USER_USERNAME": "admin", "IAM_USER_PASSWORD": "Admin@2021"]
+        #expect(try IAMExecutableTests.run("iamctl", ["user", "get", "admin"], environment: bare).output.contains("admin@localhost"))
+        bare["IAM_SERVER_TIMEOUT"] = "soon"
+        let badVariable = try IAMExecutableTests.run("iamctl", ["user", "get", "admin"], environment: bare)
+        #expect(badVariable.status == 1 && badVariable.error.contains("IAM_SERVER_TIMEOUT"))
         let unreachable = try iamctl("user", "list", "-s", "http://127.0.0.1:1")
         #expect(unreachable.status == 1 && unreachable.error.contains("cannot reach the apiserver"))
     }
