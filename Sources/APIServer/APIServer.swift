@@ -37,6 +37,7 @@ public struct APIServer: Sendable {
         UserRoutes(server: self).register(on: router)
         SecretRoutes(server: self).register(on: router)
         PolicyRoutes(server: self).register(on: router)
+        ChangeFeedRoutes(server: self).register(on: router)
         return router
     }
 

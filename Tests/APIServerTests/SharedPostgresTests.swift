@@ -10,8 +10,8 @@ import Testing
         try await TestStores.withPostgresDatabase { url in
             try await TestStores.withPostgresStore(url: url) { storeA in
                 try await TestStores.withPostgresStore(url: url) { storeB in
-                    try await TestServers.withServer(store: storeA) { a, _ in
-                        try await TestServers.withServer(store: storeB) { b, _ in
+                    try await TestServers.withServer(store: storeA, configuration: ChangeFeedTests.configuration) { a, _ in
+                        try await TestServers.withServer(store: storeB, configuration: ChangeFeedTests.configuration) { b, _ in
                             let adminA = try await a.login("admin", TestServers.adminPassword)
                             let adminB = try await b.login("admin", TestServers.adminPassword)
                             for index in 0..<20 {
@@ -46,6 +46,12 @@ import Testing
                                 #expect(created == 10)
                             }
                             #expect(try await storeA.currentRevision() == storeB.currentRevision())
+                            // A long poll on one apiserver sees a write made through the other.
+                            let after = try await storeB.currentRevision()
+                            async let polled = b.call(.get, "/internal/v1/changes?after=\(after)&wait=30", .bearer(ChangeFeedTests.token))
+                            try await Task.sleep(for: .milliseconds(300))
+                            try await a.register("via-a")
+                            #expect(ChangeFeedTests.summary(try await polled) == ["user via-a create"])
                         }
                     }
                 }

@@ -32,6 +32,9 @@ public struct APIServerConfiguration: Sendable, Equatable {
     public var bcryptCost = 10
     /// Secrets per user.
     public var maxSecretsPerUser = 10
+    /// `cluster.token`: the shared secret authz servers present (Bearer) to read the change feed under
+    /// `/internal/v1/`; empty disables those routes.
+    public var clusterToken = ""
     /// `log.level`: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
 

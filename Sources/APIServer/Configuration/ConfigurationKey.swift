@@ -36,6 +36,11 @@ struct ConfigurationKey: Sendable {
         text("store", "empty for embedded SQLite, sqlite:PATH, or postgres://USER:PASSWORD@HOST:PORT/DB") { $0.store = $1 },
         text("data-dir", "directory of the embedded SQLite database (default /var/lib/iam)") { $0.dataDirectory = $1 },
         integer("bcrypt-cost", "bcrypt cost of new password hashes (default 10)", 4...16) { $0.bcryptCost = $1 },
+        ConfigurationKey(name: "cluster.token", help: "shared secret of the authz servers reading /internal/v1/ (16+ characters; unset: routes off)") {
+            (configuration, value) throws(ConfigurationError) in
+            guard value.count >= 16 else { throw ConfigurationError("cluster.token must be at least 16 characters long") }
+            configuration.clusterToken = value
+        },
         ConfigurationKey(name: "log.level", help: "trace, debug, info, notice, warning, error or critical (default info)") {
             (configuration, value) throws(ConfigurationError) in
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) else {

@@ -72,7 +72,9 @@ struct APIMiddleware: RouterMiddleware {
 
     /// Routes anyone may call.
     static func isPublic(_ request: Request) -> Bool {
-        switch (request.method, request.uri.path) {
+        // The change feed checks the cluster token itself.
+        if request.uri.path.hasPrefix("/internal/") { return true }
+        return switch (request.method, request.uri.path) {
         case (.get, "/healthz"), (.get, "/version"), (.get, "/metrics"), (.get, "/openapi.json"),
             (.post, "/login"), (.post, "/logout"), (.post, "/refresh"), (.post, "/v1/users"):
             true

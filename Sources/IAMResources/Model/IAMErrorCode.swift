@@ -24,6 +24,8 @@ public struct IAMErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// Ours: a body over the configured limit (marmotedu/iam has no limit).
     public static let bodyTooLarge = IAMErrorCode(100007, 413, "Request body too large")
     public static let database = IAMErrorCode(100101, 500, "Database error")
+    /// Ours: the change feed no longer reaches back to the revision asked for; read a snapshot.
+    public static let changesPruned = IAMErrorCode(100102, 410, "Changes before this revision are no longer kept")
     public static let signatureInvalid = IAMErrorCode(100202, 401, "Signature is invalid")
     public static let expired = IAMErrorCode(100203, 401, "Token expired")
     public static let invalidAuthHeader = IAMErrorCode(100204, 401, "Invalid authorization header")
@@ -42,7 +44,7 @@ public struct IAMErrorCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Every registered code, for documentation and lookups by number.
     public static let all: [IAMErrorCode] = [
-        unknown, bind, validation, tokenInvalid, pageNotFound, bodyTooLarge, database, signatureInvalid, expired,
+        unknown, bind, validation, tokenInvalid, pageNotFound, bodyTooLarge, database, changesPruned, signatureInvalid, expired,
         invalidAuthHeader, missingHeader, passwordIncorrect, permissionDenied, userNotFound, userAlreadyExist,
         reachMaxCount, secretNotFound, secretAlreadyExist, policyNotFound, policyAlreadyExist,
     ]

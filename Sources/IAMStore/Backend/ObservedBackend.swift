@@ -22,6 +22,10 @@ struct ObservedBackend: SQLBackend {
         try await observe { try await base.transaction(body) }
     }
 
+    func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await observe { try await base.consistentRead(body) }
+    }
+
     func close() async { await base.close() }
 
     private func observe<T>(_ call: () async throws -> T) async throws -> T {

@@ -19,6 +19,12 @@ public final class PostgresBackend: SQLBackend {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
+    public func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.sql().explicitTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        }
+    }
+
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }

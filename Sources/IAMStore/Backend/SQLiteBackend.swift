@@ -48,19 +48,15 @@ public final class SQLiteBackend: SQLBackend {
         return try await readLock.withLock { try await body(database) }
     }
 
+    public func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = reader.sql()
+        // A deferred transaction in WAL mode reads one snapshot from its first SELECT to COMMIT.
+        return try await readLock.withLock { try await database.explicitTransaction("BEGIN", body) }
+    }
+
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = writer.sql()
-        return try await writeLock.withLock {
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        return try await writeLock.withLock { try await database.explicitTransaction("BEGIN IMMEDIATE", body) }
     }
 
     public func close() async {
