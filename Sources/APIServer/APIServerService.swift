@@ -68,9 +68,13 @@ public struct APIServerService: Service {
             throw ConfigurationError(
                 "nothing to serve: insecure.bind-port is 0 and HTTPS needs secure.tls.cert-key.cert-file, its private key and a secure.bind-port")
         }
+        let feed = configuration.clusterToken.isEmpty ? nil : server.store as? any ChangeFeedStore
         try await withThrowingDiscardingTaskGroup { group in
             for application in applications {
                 group.addTask { try await application.run() }
+            }
+            if let feed {
+                group.addTask { try await cancelWhenGracefulShutdown { try await feed.followNotifications(logger: logger) } }
             }
         }
     }

@@ -1,4 +1,5 @@
 public import IAMResources
+public import Logging
 
 /// One logged write: which resource of whose changed, how, at which revision.
 public struct ChangeRecord: Sendable, Equatable {
@@ -53,6 +54,11 @@ public struct OwnerState: Sendable {
 
 /// The change feed's reads, for the authorization servers.
 public protocol ChangeFeedStore: Sendable {
+    /// Poked when the revision may have moved.
+    var revisionSignal: RevisionSignal { get }
+    /// Pokes `revisionSignal` on writes by other processes until cancelled (PostgreSQL LISTEN); returns at once
+    /// where every writer is this process (SQLite).
+    func followNotifications(logger: Logger) async throws
     func authorizationSnapshot() async throws -> AuthorizationSnapshot
     /// Changes with revision > `after`, oldest first, at most `limit` rows (whole revisions only).
     func changes(after revision: Int64, limit: Int) async throws -> [ChangeRecord]

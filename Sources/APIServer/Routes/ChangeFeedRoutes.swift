@@ -40,10 +40,13 @@ struct ChangeFeedRoutes {
                 throw IAMError(.changesPruned, "the change log starts at revision \(oldest); read /internal/v1/snapshot again")
             }
             let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+            var seen = feed.revisionSignal.generation
             var changes = try await feed.changes(after: after, limit: limit)
-            // Long poll: look again every 50 ms until something changed or the wait is over.
+            // Long poll: wait for the revision signal (a commit here, or a NOTIFY from another apiserver), with a
+            // look at the store at least every second in case a notification was lost.
             while changes.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(50))
+                await feed.revisionSignal.wait(after: seen, timeout: min(deadline - ContinuousClock.now, .seconds(1)))
+                seen = feed.revisionSignal.generation
                 if try await server.store.currentRevision() > after { changes = try await feed.changes(after: after, limit: limit) }
             }
             var writer = JSONObjectWriter()

@@ -46,6 +46,6 @@ struct ObservedBackend: SQLBackend {
 extension SQLStore {
     /// The same store, reporting each call to `observer`.
     public func observed(by observer: any StoreObserver) -> SQLStore {
-        SQLStore(backend: ObservedBackend(base: backend, observer: observer))
+        SQLStore(backend: ObservedBackend(base: backend, observer: observer), revisionSignal: revisionSignal)
     }
 }

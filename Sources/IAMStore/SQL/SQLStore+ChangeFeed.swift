@@ -1,7 +1,29 @@
 public import IAMResources
+public import Logging
+import PostgresNIO
 import SQLKit
 
 extension SQLStore: ChangeFeedStore {
+    public func followNotifications(logger: Logger) async throws {
+        guard let postgres = (backend as? ObservedBackend)?.base as? PostgresBackend ?? backend as? PostgresBackend else { return }
+        while !Task.isCancelled {
+            do {
+                try await postgres.client.withConnection { connection in
+                    try await connection.listen(on: "iam_revision") { notifications in
+                        revisionSignal.poke()  // whatever happened while (re)connecting
+                        for try await _ in notifications { revisionSignal.poke() }
+                    }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("LISTEN iam_revision failed; long polls fall back to a 1 s check until it is back", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     public func authorizationSnapshot() async throws -> AuthorizationSnapshot {
         try await backend.consistentRead { database in
             let revision = try await database.raw(#"SELECT "value" FROM "iam_revision" WHERE "id" = 1"#).first()?.int("value") ?? 0

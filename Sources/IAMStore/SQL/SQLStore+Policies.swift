@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore {
     public func createPolicy(_ policy: PolicyResource) async throws -> PolicyResource {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let owner = policy.username
             if try await database.raw(#"SELECT "id" FROM "policy" WHERE "username" = \#(bind: owner) AND "name" = \#(bind: policy.name)"#).first() != nil {
@@ -35,7 +35,7 @@ extension SQLStore {
     }
 
     public func updatePolicy(_ policy: PolicyResource) async throws -> PolicyResource {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let row = try await database.raw(
                 """
@@ -52,7 +52,7 @@ extension SQLStore {
 
     public func deletePolicies(owner: String, names: [String]) async throws {
         guard !names.isEmpty else { return }
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             try await Self.deletePolicies(database, owner: owner, names: names, revision: revision)
         }

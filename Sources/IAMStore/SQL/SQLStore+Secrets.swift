@@ -3,7 +3,7 @@ import SQLKit
 
 extension SQLStore {
     public func createSecret(_ secret: Secret, limit: Int) async throws -> Secret {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let owner = secret.username
             let count = try await database.raw(#"SELECT COUNT(*) AS "n" FROM "secret" WHERE "username" = \#(bind: owner)"#).first()?.int("n") ?? 0
@@ -40,7 +40,7 @@ extension SQLStore {
     }
 
     public func updateSecret(_ secret: Secret) async throws -> Secret {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let row = try await database.raw(
                 """
@@ -56,7 +56,7 @@ extension SQLStore {
     }
 
     public func deleteSecret(owner: String, name: String) async throws {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let rows = try await database.raw(
                 #"DELETE FROM "secret" WHERE "username" = \#(bind: owner) AND "name" = \#(bind: name) RETURNING "id""#

@@ -3,7 +3,7 @@ import SQLKit
 
 extension SQLStore {
     public func createUser(_ user: User) async throws -> User {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let existing = try await database.raw(#"SELECT "id" FROM "user" WHERE "name" = \#(bind: user.name)"#).first()
             if existing != nil { throw IAMError(.userAlreadyExist, "user \(user.name) already exists") }
@@ -50,7 +50,7 @@ extension SQLStore {
     }
 
     public func updateUser(_ user: User) async throws -> User {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let now = Timestamp.now()
             let row = try await database.raw(
@@ -69,7 +69,7 @@ extension SQLStore {
     }
 
     public func changePassword(userNamed name: String, to hash: String) async throws {
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             let row = try await database.raw(
                 #"UPDATE "user" SET "password" = \#(bind: hash), "updatedAt" = \#(bind: Timestamp.now().microseconds) WHERE "name" = \#(bind: name) RETURNING "id""#
@@ -80,14 +80,14 @@ extension SQLStore {
     }
 
     public func recordLogin(userNamed name: String, at time: Timestamp) async throws {
-        try await backend.transaction { database in
+        try await write { database in
             try await database.raw(#"UPDATE "user" SET "loginedAt" = \#(bind: time.microseconds) WHERE "name" = \#(bind: name)"#).run()
         }
     }
 
     public func deleteUsers(named names: [String]) async throws {
         guard !names.isEmpty else { return }
-        try await backend.transaction { database in
+        try await write { database in
             let revision = try await Revisions.next(database)
             for name in names {
                 guard try await database.raw(#"SELECT "id" FROM "user" WHERE "name" = \#(bind: name)"#).first() != nil else {

@@ -7,6 +7,8 @@ import SQLKit
 /// writer does, so existence checks and limits inside a transaction cannot race.
 public struct SQLStore: IAMStore {
     public let backend: any SQLBackend
+    /// Poked after each commit of this store (and by PostgreSQL notifications, see `followNotifications`).
+    public let revisionSignal: RevisionSignal
 
     /// Wraps `backend` after migrating its schema to the latest version.
     public static func migrated(_ backend: any SQLBackend) async throws -> SQLStore {
@@ -14,7 +16,17 @@ public struct SQLStore: IAMStore {
         return SQLStore(backend: backend)
     }
 
-    init(backend: any SQLBackend) { self.backend = backend }
+    init(backend: any SQLBackend, revisionSignal: RevisionSignal = RevisionSignal()) {
+        self.backend = backend
+        self.revisionSignal = revisionSignal
+    }
+
+    /// A write transaction; the revision signal is poked once it committed.
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let result = try await backend.transaction(body)
+        revisionSignal.poke()
+        return result
+    }
 
     public var engine: String { backend.engine }
 
@@ -60,13 +72,18 @@ public struct SQLStore: IAMStore {
 
 /// Statements every write shares.
 enum Revisions {
-    /// Takes the next revision; on PostgreSQL this row lock is held until the transaction ends.
+    /// Takes the next revision; on PostgreSQL this row lock is held until the transaction ends, and the commit
+    /// notifies every apiserver listening on `iam_revision`.
     static func next(_ database: any SQLDatabase) async throws -> Int64 {
         let row = try await database.raw(
             #"UPDATE "iam_revision" SET "value" = "value" + 1 WHERE "id" = 1 RETURNING "value""#
         ).first()
         guard let row else { throw StoreError("the iam_revision row is missing; the schema is damaged") }
-        return try row.decode(column: "value", as: Int64.self)
+        let revision = try row.decode(column: "value", as: Int64.self)
+        if database.dialect.name == "postgresql" {
+            try await database.raw("SELECT pg_notify('iam_revision', \(bind: String(revision)))").run()
+        }
+        return revision
     }
 
     /// Appends one change to the log the authorization servers follow.
