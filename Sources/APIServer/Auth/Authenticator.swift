@@ -38,9 +38,9 @@ struct Authenticator: Sendable {
 
     /// The enabled user `name` when `password` is theirs; records the login.
     func checkPassword(name: String, password: String, now: Int64) async throws -> User {
-        guard let user = try await store.user(named: name), user.isEnabled,
-            try await hasher.verify(password, hash: user.passwordHash)
-        else {
+        let user = try await store.user(named: name)
+        let matches = try await hasher.verify(password, hash: user?.passwordHash ?? hasher.decoy)
+        guard let user, user.isEnabled, matches else {
             throw IAMError(.signatureInvalid, "wrong user name or password")
         }
         let time = Timestamp(microseconds: now * 1_000_000)
