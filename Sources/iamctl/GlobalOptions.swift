@@ -56,6 +56,16 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+extension GlobalOptions {
+    /// Sends a create or update and reports it: `KIND/NAME VERB` in table mode, else the resource as JSON or YAML.
+    func write(_ method: RequestMethod, _ path: String, body: String, reporting subject: String, _ verb: String) async throws {
+        try await withClient { client in
+            let resource = try await client.call(method, path, body: body)
+            if output == .table { print("\(subject) \(verb)") } else { Output.print(resource, as: output) }
+        }
+    }
+}
+
 /// A failure iamctl reports as `Error: …` with exit status 1.
 struct Failure: Error, CustomStringConvertible {
     var description: String

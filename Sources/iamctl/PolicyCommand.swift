@@ -36,10 +36,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let body = #"{"metadata":{"name":\#(quoteJSON(name))},"policy":\#(try PolicyCommand.document(policy, name: name))}"#
-            try await global.withClient { client in
-                let created = try await client.call(.post, "/v1/policies", body: body)
-                if global.output == .table { print("policy/\(name) created") } else { Output.print(created, as: global.output) }
-            }
+            try await global.write(.post, "/v1/policies", body: body, reporting: "policy/\(name)", "created")
         }
     }
 
@@ -78,10 +75,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let body = #"{"policy":\#(try PolicyCommand.document(policy, name: name))}"#
-            try await global.withClient { client in
-                let updated = try await client.call(.put, "/v1/policies/" + IAMAPIClient.pathSegment(name), body: body)
-                if global.output == .table { print("policy/\(name) updated") } else { Output.print(updated, as: global.output) }
-            }
+            try await global.write(.put, "/v1/policies/" + IAMAPIClient.pathSegment(name), body: body, reporting: "policy/\(name)", "updated")
         }
     }
 

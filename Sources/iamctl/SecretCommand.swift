@@ -32,10 +32,7 @@ struct SecretCommand: AsyncParsableCommand {
             body.raw("metadata", #"{"name":\#(quoteJSON(name))}"#)
             body.integer("expires", expires ?? Int64(Date().timeIntervalSince1970) + 144 * 3600)
             if let description { body.string("description", description) }
-            try await global.withClient { client in
-                let created = try await client.call(.post, "/v1/secrets", body: body.text)
-                if global.output == .table { print("secret/\(name) created") } else { Output.print(created, as: global.output) }
-            }
+            try await global.write(.post, "/v1/secrets", body: body.text, reporting: "secret/\(name)", "created")
         }
     }
 
@@ -77,10 +74,7 @@ struct SecretCommand: AsyncParsableCommand {
             var body = JSONObjectWriter()
             if let expires { body.integer("expires", expires) }
             if let description { body.string("description", description) }
-            try await global.withClient { client in
-                let updated = try await client.call(.put, "/v1/secrets/" + IAMAPIClient.pathSegment(name), body: body.text)
-                if global.output == .table { print("secret/\(name) updated") } else { Output.print(updated, as: global.output) }
-            }
+            try await global.write(.put, "/v1/secrets/" + IAMAPIClient.pathSegment(name), body: body.text, reporting: "secret/\(name)", "updated")
         }
     }
 

@@ -33,10 +33,7 @@ struct UserCommand: AsyncParsableCommand {
             body.string("password", password)
             body.string("email", email)
             if let phone { body.string("phone", phone) }
-            try await global.withClient { client in
-                let created = try await client.call(.post, "/v1/users", body: body.text)
-                if global.output == .table { print("user/\(username) created") } else { Output.print(created, as: global.output) }
-            }
+            try await global.write(.post, "/v1/users", body: body.text, reporting: "user/\(username)", "created")
         }
     }
 
@@ -80,10 +77,7 @@ struct UserCommand: AsyncParsableCommand {
             if let nickname { body.string("nickname", nickname) }
             if let email { body.string("email", email) }
             if let phone { body.string("phone", phone) }
-            try await global.withClient { client in
-                let updated = try await client.call(.put, "/v1/users/" + IAMAPIClient.pathSegment(username), body: body.text)
-                if global.output == .table { print("user/\(username) updated") } else { Output.print(updated, as: global.output) }
-            }
+            try await global.write(.put, "/v1/users/" + IAMAPIClient.pathSegment(username), body: body.text, reporting: "user/\(username)", "updated")
         }
     }
 
