@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import IAMResources
-public import IAMStore
+import IAMStore
 public import Logging
 import NIOCore
 import NIOSSL

@@ -1,3 +1,5 @@
+import PolicyEngine
+
 /// What `/version` and `iam --version` report.
 public enum BuildInfo {
     public static let version = "0.2.0"

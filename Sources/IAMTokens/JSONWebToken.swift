@@ -99,14 +99,10 @@ public struct JSONWebToken: Sendable {
         key: SymmetricKey
     ) -> String {
         let header = [("alg", JSONValue.string(algorithm.rawValue)), ("typ", .string("JWT"))] + extraHeader
-        let input = Base64URL.encode(Array(orderedObject(header).utf8)) + "."
-            + Base64URL.encode(Array(orderedObject(claims).utf8))
+        let input = Base64URL.encode(Array(JSONObjectWriter(header).text.utf8)) + "."
+            + Base64URL.encode(Array(JSONObjectWriter(claims).text.utf8))
         let mac = algorithm.authenticationCode(for: Array(input.utf8), key: key)
         return input + "." + Base64URL.encode(mac)
     }
 
-    /// JSON object text with members in the order given.
-    public static func orderedObject(_ members: [(String, JSONValue)]) -> String {
-        "{" + members.map { JSONValue.quoted($0.0) + ":" + $0.1.description }.joined(separator: ",") + "}"
-    }
 }

@@ -7,7 +7,5 @@ enum JSONText {
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 
     /// An object from (key, already-encoded value) pairs, in the order given.
-    static func object(_ members: [(String, String)]) -> String {
-        "{" + members.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
+    static func object(_ members: [(String, String)]) -> String { JSONObjectWriter(raw: members).text }
 }

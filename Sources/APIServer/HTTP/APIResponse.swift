@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import IAMResources
 import NIOCore
+import PolicyEngine
 
 /// Responses with marmotedu/iam's bodies: resource JSON, the literal `null`, or `{"code","message"}`.
 enum APIResponse {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import IAMResources
 import IAMStore
+import PolicyEngine
 
 /// `/internal/v1/*`: what authorization servers read to keep their in-memory copy current, with the cluster token.
 ///

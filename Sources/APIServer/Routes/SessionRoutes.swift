@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import IAMResources
 import IAMStore
+import PolicyEngine
 
 /// `/login`, `/refresh`, `/logout` (gin-jwt's handlers in marmotedu/iam).
 struct SessionRoutes {

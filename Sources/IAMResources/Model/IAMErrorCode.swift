@@ -1,3 +1,5 @@
+import PolicyEngine
+
 /// A registered error of the marmotedu/iam numbering scheme: the code, the HTTP status it travels with and the
 /// registered message the body carries (`{"code":…,"message":…}`).
 public struct IAMErrorCode: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import IAMResources
+import IAMResources
 public import Logging
 import PostgresNIO
 import SQLKit

@@ -7,9 +7,7 @@ extension SQLStore {
         try await write { database in
             let revision = try await Revisions.next(database)
             let owner = policy.username
-            if try await database.raw(#"SELECT "id" FROM "policy" WHERE "username" = \#(bind: owner) AND "name" = \#(bind: policy.name)"#).first() != nil {
-                throw IAMError(.policyAlreadyExist, "policy \(policy.name) already exists")
-            }
+            try await Inserts.requireNoOwnedRow(database, table: "policy", owner: owner, name: policy.name, else: .policyAlreadyExist)
             let now = Timestamp.now()
             let row = try await database.raw(
                 """

@@ -10,9 +10,7 @@ extension SQLStore {
             if count >= Int64(limit) {
                 throw IAMError(.reachMaxCount, "user \(owner) already has \(count) secrets (limit \(limit))")
             }
-            if try await database.raw(#"SELECT "id" FROM "secret" WHERE "username" = \#(bind: owner) AND "name" = \#(bind: secret.name)"#).first() != nil {
-                throw IAMError(.secretAlreadyExist, "secret \(secret.name) already exists")
-            }
+            try await Inserts.requireNoOwnedRow(database, table: "secret", owner: owner, name: secret.name, else: .secretAlreadyExist)
             let now = Timestamp.now()
             let row = try await database.raw(
                 """

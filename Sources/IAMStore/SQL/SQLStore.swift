@@ -101,6 +101,16 @@ enum Revisions {
 
 /// What every create shares after its INSERT … RETURNING "id".
 enum Inserts {
+    /// Throws `code` when `owner` already has a row of `table` named `name` (names are unique per user).
+    static func requireNoOwnedRow(
+        _ database: any SQLDatabase, table: String, owner: String, name: String, else code: IAMErrorCode
+    ) async throws {
+        let existing = try await database.raw(
+            #"SELECT "id" FROM \#(ident: table) WHERE "username" = \#(bind: owner) AND "name" = \#(bind: name)"#
+        ).first()
+        if existing != nil { throw IAMError(code, "\(table) \(name) already exists") }
+    }
+
     /// Sets the instance ID of the row just inserted (same transaction) and returns the metadata as stored.
     static func stored(
         _ database: any SQLDatabase, table: String, prefix: String, row: (any SQLRow)?, metadata: ObjectMeta, at now: Timestamp

@@ -1,5 +1,3 @@
-import PolicyEngine
-
 /// `text` as a JSON string literal.
 public func quoteJSON(_ text: String) -> String { JSONValue.quoted(text) }
 
@@ -8,6 +6,16 @@ public struct JSONObjectWriter: Sendable {
     private var members: [String] = []
 
     public init() {}
+
+    /// An object from (key, already-encoded value) pairs, in the order given.
+    public init(raw members: [(String, String)]) {
+        for (key, value) in members { raw(key, value) }
+    }
+
+    /// An object from (key, value) pairs, in the order given.
+    public init(_ members: [(String, JSONValue)]) {
+        for (key, value) in members { raw(key, value.description) }
+    }
 
     /// Adds `key` with already-encoded JSON `value`.
     public mutating func raw(_ key: String, _ value: String) { members.append(quoteJSON(key) + ":" + value) }
