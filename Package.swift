@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // Ladon-compatible policy decisions. Pure: no I/O, no dependencies.
@@ -63,6 +64,7 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -96,6 +98,59 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `iam authz`: decisions on SwiftNIO channel handlers over a snapshot the change feed keeps current; audit
+        // records shipped in batches to the apiservers' queue.
+        .target(
+            name: "AuthzServer",
+            dependencies: [
+                "IAMResources", "IAMTokens", "IAMConfiguration", "PolicyEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Health and metrics listeners of the background roles (pump, watcher), on Hummingbird.
+        .target(
+            name: "ManagementHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `iam pump`: drains the audit queue in batches into sinks (csv, jsonl, archive table, Prometheus, stdout).
+        .target(
+            name: "Analytics",
+            dependencies: [
+                "IAMStore", "IAMConfiguration", "IAMResources", "ManagementHTTP", "PolicyEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `iam watcher`: scheduled housekeeping with one leader at a time.
+        .target(
+            name: "Watcher",
+            dependencies: [
+                "IAMStore", "IAMConfiguration", "IAMResources", "ManagementHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The apiserver's client (iamctl's engine): settings, credentials, calls.
         .target(
             name: "IAMClient",
@@ -118,6 +173,10 @@ let package = Package(
                 "PolicyTool",
                 "VRRP",
                 "APIServer",
+                "AuthzServer",
+                "Analytics",
+                "Watcher",
+                "IAMConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -147,7 +206,9 @@ let package = Package(
         .testTarget(
             name: "IAMCommandTests",
             dependencies: [
-                "IAMTestSupport", "IAMStore",
+                "IAMTestSupport", "IAMStore", "IAMTokens", "PolicyEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -161,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "IAMStore", "IAMResources", "IAMTokens", "IAMTestSupport", "PolicyEngine",
+                "APIServer", "IAMStore", "IAMResources", "IAMTokens", "IAMTestSupport", "PolicyEngine", "IAMConfiguration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +232,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AuthzServerTests",
+            dependencies: [
+                "AuthzServer", "IAMResources", "IAMTokens", "PolicyEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AnalyticsTests",
+            dependencies: ["Analytics", "IAMConfiguration", "IAMResources", "IAMTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PolicyToolTests", dependencies: ["PolicyTool", "PolicyEngine", "IAMTestSupport"], swiftSettings: strictSettings),

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import IAMStore
+import IAMConfiguration
 import IAMResources
 public import Logging
 import Crypto
@@ -38,6 +39,7 @@ public struct APIServer: Sendable {
         SecretRoutes(server: self).register(on: router)
         PolicyRoutes(server: self).register(on: router)
         ChangeFeedRoutes(server: self).register(on: router)
+        AuditRoutes(server: self).register(on: router)
         return router
     }
 

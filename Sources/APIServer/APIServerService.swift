@@ -1,3 +1,4 @@
+import IAMConfiguration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -96,31 +97,13 @@ public struct APIServerService: Service {
 /// Opens the configured store and runs the apiserver until SIGTERM or SIGINT.
 public enum APIServerProcess {
     public static func run(configuration: APIServerConfiguration, adminPassword: String?, logger: Logger) async throws {
-        let location: StoreLocation
-        do { location = try StoreLocation(parsing: configuration.store, dataDirectory: configuration.dataDirectory) } catch {
+        do {
+            try await StoreProcess.run(store: configuration.store, dataDirectory: configuration.dataDirectory, logger: logger) { opened, _ in
+                let server = APIServer(configuration: configuration, store: opened.store, logger: logger)
+                return [APIServerService(server: server, migrateFirst: opened.service != nil, adminPassword: adminPassword)]
+            }
+        } catch let error as StoreError where error.message.hasPrefix("--store") {
             throw ConfigurationError(error.message)
         }
-        if case .sqlite(let path) = location {
-            let directory = (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        logger.info("opening store \(location)")
-        let opened = try await location.open(logger: logger)
-        let server = APIServer(configuration: configuration, store: opened.store, logger: logger)
-        let service = APIServerService(server: server, migrateFirst: opened.service != nil, adminPassword: adminPassword)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: (opened.service.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
-                    + [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await opened.store.close()
-            throw error
-        }
-        await opened.store.close()
     }
 }

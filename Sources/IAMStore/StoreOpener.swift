@@ -34,3 +34,19 @@ extension SQLStore {
     /// Migrates the schema; for PostgreSQL call once the pool service runs.
     public func migrate() async throws { try await Schema.migrate(backend) }
 }
+
+/// Migrates a PostgreSQL store (whose pool runs in the same group) before running `service`.
+public struct MigrateThen: Service {
+    let store: SQLStore
+    let service: any Service
+
+    public init(store: SQLStore, service: any Service) {
+        self.store = store
+        self.service = service
+    }
+
+    public func run() async throws {
+        try await store.migrate()
+        try await service.run()
+    }
+}

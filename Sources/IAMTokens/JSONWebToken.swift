@@ -23,17 +23,22 @@ public struct JSONWebToken: Sendable {
     /// Splits and decodes `text`. Throws `.malformed` unless it is three base64url segments whose first two are
     /// JSON objects.
     public init(parsing text: some StringProtocol) throws(JWTError) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else {
+        // Split on the UTF-8 bytes: tokens are ASCII, and Character-level splitting costs more than the HMAC.
+        let string = String(text)
+        let utf8 = string.utf8
+        guard let firstDot = utf8.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = utf8[utf8.index(after: firstDot)...].firstIndex(of: UInt8(ascii: ".")),
+              !utf8[utf8.index(after: secondDot)...].contains(UInt8(ascii: "."))
+        else {
             throw JWTError(.malformed, "token contains an invalid number of segments")
         }
-        header = try Self.object(Substring(parts[0]), segment: "header")
-        claims = try Self.object(Substring(parts[1]), segment: "claims")
-        guard let signature = Base64URL.decode(Substring(parts[2])) else {
+        header = try Self.object(string[..<firstDot], segment: "header")
+        claims = try Self.object(string[string.index(after: firstDot)..<secondDot], segment: "claims")
+        guard let signature = Base64URL.decode(string[string.index(after: secondDot)...]) else {
             throw JWTError(.malformed, "signature is not base64url")
         }
         self.signature = signature
-        signingInput = Array((parts[0] + "." + parts[1]).utf8)
+        signingInput = Array(utf8[..<secondDot])
         if case .string(let name) = header["alg"] { algorithm = JWTAlgorithm(rawValue: name) } else { algorithm = nil }
     }
 

@@ -1,7 +1,7 @@
 import APIServer
 import ArgumentParser
 import Foundation
-import Logging
+import IAMConfiguration
 
 /// `iam apiserver`: the REST management plane (users, secrets, policies, login).
 struct APIServerCommand: AsyncParsableCommand {
@@ -23,27 +23,12 @@ struct APIServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration: APIServerConfiguration
-        do {
-            let (loaded, report) = try APIServerConfiguration.load(arguments: settings, environment: environment)
-            configuration = loaded
-            for line in report.ignored { StandardError.write("iam apiserver: \(line)") }
-        } catch {
-            StandardError.write("iam apiserver: \(error)")
-            throw ExitCode(2)
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-            return handler
-        }
-        let logger = Logger(label: "iam.apiserver")
-        do {
-            try await APIServerProcess.run(
-                configuration: configuration, adminPassword: environment["IAM_ADMIN_PASSWORD"], logger: logger)
-        } catch {
-            StandardError.write("iam apiserver: \(error)")
-            throw ExitCode(1)
+        try await RoleRunner.run(
+            "apiserver", load: { () throws(ConfigurationError) in
+                try APIServerConfiguration.load(arguments: settings, environment: environment)
+            }, logLevel: \.logLevel
+        ) { configuration, logger in
+            try await APIServerProcess.run(configuration: configuration, adminPassword: environment["IAM_ADMIN_PASSWORD"], logger: logger)
         }
     }
 }

@@ -10,8 +10,8 @@ struct IAM: AsyncParsableCommand {
         version: IAMVersion.current,
         subcommands: [
             PolicyCommand.self,
-            APIServerCommand.self, NotBuiltYet<AuthzRole>.self, NotBuiltYet<PumpRole>.self,
-            NotBuiltYet<WatcherRole>.self, NotBuiltYet<LoadBalancerRole>.self, VRRPCommand.self,
+            APIServerCommand.self, AuthzCommand.self, PumpCommand.self,
+            WatcherCommand.self, NotBuiltYet<LoadBalancerRole>.self, VRRPCommand.self,
             NotBuiltYet<UpRole>.self,
         ]
     )

@@ -20,21 +20,6 @@ struct NotBuiltYet<Role: PlannedRole>: ParsableCommand {
     }
 }
 
-enum AuthzRole: PlannedRole {
-    static let name = "authz"
-    static let summary = "The authorization decision service"
-}
-
-enum PumpRole: PlannedRole {
-    static let name = "pump"
-    static let summary = "Drains audit records into sinks"
-}
-
-enum WatcherRole: PlannedRole {
-    static let name = "watcher"
-    static let summary = "Scheduled housekeeping"
-}
-
 enum LoadBalancerRole: PlannedRole {
     static let name = "lb"
     static let summary = "HTTP and TCP load balancer"

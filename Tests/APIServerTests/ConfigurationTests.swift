@@ -1,3 +1,4 @@
+import IAMConfiguration
 import APIServer
 import Foundation
 import IAMTestSupport

@@ -42,3 +42,24 @@ import Testing
         }
     }
 }
+
+/// A set built by reusing another set's compiled bodies decides exactly like one compiled from scratch (the authz
+/// server rebuilds an owner's set this way on every change).
+@Suite struct ReusedCompilationTests {
+    @Test func reusingAPreviousSetDecidesLikeAFreshOne() throws {
+        let policies = try Fixtures.policies(1000)
+        let requests = try Fixtures.requests(1000)
+        let before = PolicySet(policies)
+        // A change: one policy dropped, one edited, one added, the order shuffled deterministically.
+        var changed = Array(policies.dropFirst())
+        changed[10].resources = ["<.*>"]
+        changed[20].effect = changed[20].effect == "allow" ? "deny" : "allow"
+        changed.append(Policy(id: "added", subjects: ["users:<.*>"], effect: "allow", resources: ["<.*>"], actions: ["read"]))
+        changed.reverse()
+        let reused = PolicySet(changed, reusing: before)
+        let fresh = PolicySet(changed)
+        for request in requests {
+            #expect(reused.decide(request) == fresh.decide(request))
+        }
+    }
+}

@@ -27,7 +27,7 @@ public final class APIMetrics: StoreObserver {
     }
 
     private static func name(_ metric: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: metric, helpText: help)
+        MetricNameDescriptor(metricName: metric, unitName: "", helpText: help)
     }
 
     public func storeCallStarted() { storeInFlight.increment() }

@@ -9,9 +9,12 @@ import PolicyEngine
 ///
 /// - `GET /internal/v1/snapshot` → `{"revision":R,"secrets":[…],"policies":[…]}`: every enabled user's secrets and
 ///   policies as of revision R, read in one transaction.
-/// - `GET /internal/v1/changes?after=R[&limit=N][&wait=SECONDS]` → `{"revision":L,"changes":[{revision,kind,username,
-///   name,op}…]}`: whole revisions after R; with `wait`, holds the request until a change arrives or the time is up
-///   (long poll). 410 when the log no longer reaches back to R: resync from a snapshot.
+/// - `GET /internal/v1/changes?after=R[&limit=N][&wait=SECONDS][&owners=1]` → `{"revision":L,"changes":[{revision,
+///   kind,username,name,op}…]}`: whole revisions after R; with `wait`, holds the request until a change arrives or the
+///   time is up (long poll); with `owners=1`, also `"owners":[…]`, each changed owner as `/owners/:name` answers;
+///   with `objects=1`, each secret or policy change also has `"object"`: that resource as it is now (and `owners=1`
+///   then covers only the owners a user change names).
+///   410 when the log no longer reaches back to R: resync from a snapshot.
 /// - `GET /internal/v1/owners/:name` → one user's `{"revision","username","enabled","secrets","policies"}`.
 struct ChangeFeedRoutes {
     let server: APIServer
@@ -52,20 +55,64 @@ struct ChangeFeedRoutes {
             }
             var writer = JSONObjectWriter()
             writer.integer("revision", changes.last?.revision ?? after)
-            writer.raw("changes", "[" + changes.map(Self.json).joined(separator: ",") + "]")
+            if request.queryValue("objects") == "1" {
+                writer.raw("changes", "[" + (try await Self.withObjects(changes, server.store)).joined(separator: ",") + "]")
+            } else {
+                writer.raw("changes", "[" + changes.map(Self.json).joined(separator: ",") + "]")
+            }
+            // `owners=1`: the changed owners' states too, read after the changes (so at least as new), saving the
+            // follower a round trip per batch.
+            if request.queryValue("owners") == "1", !changes.isEmpty {
+                let objects = request.queryValue("objects") == "1"
+                var names: [String] = []
+                for change in changes where !names.contains(change.username) && (!objects || change.kind == "user") {
+                    names.append(change.username)
+                }
+                var states: [String] = []
+                for name in names { states.append(Self.json(try await feed.ownerState(name))) }
+                writer.raw("owners", "[" + states.joined(separator: ",") + "]")
+            }
             return APIResponse.json(writer.text)
         }
         feedRoutes.get("owners/:name") { request, context in
             try Self.checkClusterToken(request, token)
-            let state = try await feed.ownerState(try context.parameters.require("name"))
-            var writer = JSONObjectWriter()
-            writer.integer("revision", state.revision)
-            writer.string("username", state.username)
-            writer.bool("enabled", state.enabled)
-            writer.raw("secrets", "[" + state.secrets.map(\.json).joined(separator: ",") + "]")
-            writer.raw("policies", "[" + state.policies.map(\.json).joined(separator: ",") + "]")
-            return APIResponse.json(writer.text)
+            return APIResponse.json(Self.json(try await feed.ownerState(try context.parameters.require("name"))))
         }
+    }
+
+    /// `objects=1`: each secret or policy change with the object as it is now (`null` when it is gone or its owner is
+    /// disabled), so a follower applies one object instead of re-reading the owner's whole state. User changes carry
+    /// no object: the follower reads that owner again.
+    static func withObjects(_ changes: [ChangeRecord], _ store: any IAMStore) async throws -> [String] {
+        var enabled: [String: Bool] = [:]
+        var texts: [String] = []
+        for change in changes {
+            var text = json(change)
+            if change.kind == "secret" || change.kind == "policy" {
+                if enabled[change.username] == nil { enabled[change.username] = try await store.user(named: change.username)?.status == 1 }
+                var object = "null"
+                if enabled[change.username] == true {
+                    if change.kind == "secret" {
+                        object = try await store.secret(owner: change.username, name: change.name)?.json ?? "null"
+                    } else {
+                        object = try await store.policy(owner: change.username, name: change.name)?.json ?? "null"
+                    }
+                }
+                text = text.dropLast() + ",\"object\":" + object + "}"
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    static func json(_ state: OwnerState) -> String {
+        var writer = JSONObjectWriter()
+        writer.integer("revision", state.revision)
+        writer.string("username", state.username)
+        writer.bool("enabled", state.enabled)
+        writer.raw("secrets", "[" + state.secrets.map(\.json).joined(separator: ",") + "]")
+        writer.raw("policies", "[" + state.policies.map(\.json).joined(separator: ",") + "]")
+        return writer.text
     }
 
     static func json(_ change: ChangeRecord) -> String {

@@ -25,6 +25,8 @@ public struct IAMErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let pageNotFound = IAMErrorCode(100006, 404, "Page not found")
     /// Ours: a body over the configured limit (marmotedu/iam has no limit).
     public static let bodyTooLarge = IAMErrorCode(100007, 413, "Request body too large")
+    /// Ours: authz has no snapshot of secrets and policies yet (the apiserver has not been reached since start).
+    public static let notReady = IAMErrorCode(100008, 503, "Service not ready")
     public static let database = IAMErrorCode(100101, 500, "Database error")
     /// Ours: the change feed no longer reaches back to the revision asked for; read a snapshot.
     public static let changesPruned = IAMErrorCode(100102, 410, "Changes before this revision are no longer kept")
@@ -46,7 +48,7 @@ public struct IAMErrorCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Every registered code, for documentation and lookups by number.
     public static let all: [IAMErrorCode] = [
-        unknown, bind, validation, tokenInvalid, pageNotFound, bodyTooLarge, database, changesPruned, signatureInvalid, expired,
+        unknown, bind, validation, tokenInvalid, pageNotFound, bodyTooLarge, notReady, database, changesPruned, signatureInvalid, expired,
         invalidAuthHeader, missingHeader, passwordIncorrect, permissionDenied, userNotFound, userAlreadyExist,
         reachMaxCount, secretNotFound, secretAlreadyExist, policyNotFound, policyAlreadyExist,
     ]

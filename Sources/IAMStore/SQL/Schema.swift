@@ -44,6 +44,22 @@ enum Schema {
                 """,
                 #"CREATE INDEX "change_log_revision" ON "change_log" ("revision")"#,
             ],
+            [
+                // Audit records from the authz servers, waiting for `iam pump`; "id" makes a replayed batch harmless.
+                """
+                CREATE TABLE "audit_queue" ("seq" \(id), "id" TEXT NOT NULL UNIQUE, "record" TEXT NOT NULL,
+                  "queuedAt" BIGINT NOT NULL)
+                """,
+                // The pump's `postgres` sink (on SQLite too): one row per delivered record.
+                """
+                CREATE TABLE "audit_archive" ("seq" \(id), "id" TEXT NOT NULL UNIQUE, "timestamp" BIGINT NOT NULL,
+                  "username" TEXT NOT NULL, "effect" TEXT NOT NULL, "conclusion" TEXT NOT NULL, "request" TEXT NOT NULL,
+                  "policies" TEXT NOT NULL, "deciders" TEXT NOT NULL, "expireAt" TEXT NOT NULL, "archivedAt" BIGINT NOT NULL)
+                """,
+                #"CREATE INDEX "audit_archive_username" ON "audit_archive" ("username", "timestamp")"#,
+                // When each `iam watcher` job last ran, so two watchers run it once per period between them.
+                #"CREATE TABLE "watcher_runs" ("job" TEXT PRIMARY KEY, "lastRunAt" BIGINT NOT NULL, "runs" BIGINT NOT NULL)"#,
+            ],
         ]
     }
 

@@ -9,12 +9,15 @@ struct PolicyBodies: Sendable {
     /// Member policy positions of each body, ascending: body `b` owns `members[start[b]..<start[b + 1]]`.
     let start: [Int32]
     let members: [Int32]
+    /// The matching parts of each body as bytes: equal signatures compile alike.
+    let signatures: [[UInt8]]
 
     init(_ policies: [Policy]) {
         var bodyBySignature: [[UInt8]: Int32] = [:]
         var representatives: [Policy] = []
         var memberLists: [[Int32]] = []
         var bodyOfPolicy: [Int32] = []
+        var signatures: [[UInt8]] = []
         bodyOfPolicy.reserveCapacity(policies.count)
         for (position, policy) in policies.enumerated() {
             let signature = PolicyBodies.signature(policy)
@@ -25,12 +28,14 @@ struct PolicyBodies: Sendable {
                 body = Int32(representatives.count)
                 bodyBySignature[signature] = body
                 representatives.append(policy)
+                signatures.append(signature)
                 memberLists.append([])
             }
             memberLists[Int(body)].append(Int32(position))
             bodyOfPolicy.append(body)
         }
         self.representatives = representatives
+        self.signatures = signatures
         self.bodyOfPolicy = bodyOfPolicy
         var start: [Int32] = [0]
         var members: [Int32] = []
@@ -44,7 +49,7 @@ struct PolicyBodies: Sendable {
 
     /// The matching parts as length-prefixed bytes: byte-exact, as ladon compares (Swift's `String ==`
     /// would merge canonically equivalent spellings).
-    private static func signature(_ policy: Policy) -> [UInt8] {
+    static func signature(_ policy: Policy) -> [UInt8] {
         var bytes: [UInt8] = []
         func append(_ text: String) {
             let utf8 = Array(text.utf8)

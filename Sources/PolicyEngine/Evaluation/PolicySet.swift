@@ -20,9 +20,21 @@ public struct PolicySet: Sendable {
     private let policyIDs: [String]
 
     public init(_ policies: [Policy]) {
+        self.init(policies, reusing: nil)
+    }
+
+    /// A set of `policies` that takes the compiled form of every body `previous` already compiled (templates,
+    /// patterns, networks), so that changing one policy of a large set recompiles one policy, not all of them.
+    public init(_ policies: [Policy], reusing previous: PolicySet?) {
         self.policies = policies
         bodies = PolicyBodies(policies)
-        compiled = bodies.representatives.map(CompiledPolicy.init)
+        if let previous {
+            var known: [[UInt8]: CompiledPolicy] = [:]
+            for (signature, compiled) in zip(previous.bodies.signatures, previous.compiled) { known[signature] = compiled }
+            compiled = zip(bodies.representatives, bodies.signatures).map { known[$1] ?? CompiledPolicy($0) }
+        } else {
+            compiled = bodies.representatives.map(CompiledPolicy.init)
+        }
         code = PolicyCode(compiled, bodies: bodies, allows: policies.map(\.allows))
         index = PolicyIndex(compiled)
         policyIDs = policies.map(\.id)

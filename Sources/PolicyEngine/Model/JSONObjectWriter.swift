@@ -3,7 +3,7 @@ public func quoteJSON(_ text: String) -> String { JSONValue.quoted(text) }
 
 /// Writes JSON objects with members in a fixed order, as Go's `encoding/json` writes structs.
 public struct JSONObjectWriter: Sendable {
-    private var members: [String] = []
+    private var buffer = "{"
 
     public init() {}
 
@@ -18,7 +18,12 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Adds `key` with already-encoded JSON `value`.
-    public mutating func raw(_ key: String, _ value: String) { members.append(quoteJSON(key) + ":" + value) }
+    public mutating func raw(_ key: String, _ value: String) {
+        if buffer.utf8.count > 1 { buffer += "," }
+        buffer += quoteJSON(key)
+        buffer += ":"
+        buffer += value
+    }
     public mutating func string(_ key: String, _ value: String) { raw(key, quoteJSON(value)) }
     public mutating func integer(_ key: String, _ value: some BinaryInteger) { raw(key, String(value)) }
     public mutating func bool(_ key: String, _ value: Bool) { raw(key, value ? "true" : "false") }
@@ -27,5 +32,5 @@ public struct JSONObjectWriter: Sendable {
     public mutating func stringOmitEmpty(_ key: String, _ value: String) { if !value.isEmpty { string(key, value) } }
     public mutating func integerOmitZero(_ key: String, _ value: some BinaryInteger) { if value != 0 { integer(key, value) } }
 
-    public var text: String { "{" + members.joined(separator: ",") + "}" }
+    public var text: String { buffer + "}" }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import IAMResources
+import PolicyEngine
+import Synchronization
+
+/// The local append-only file audit records wait in while no apiserver takes them (or takes them more slowly than
+/// decisions make them): one JSON line `{"id":"…","record":{…}}` per record, written and fsynced before the batch
+/// counts as kept. Replay renames the file aside (`….replaying`, so new records start a fresh file), reads it in
+/// chunks, remembers how far it got in `….replaying.offset`, and deletes it at the end; a replay interrupted by a
+/// crash resumes from the last remembered chunk (the queue skips ids it already has).
+final class AuditSpool: Sendable {
+    struct SpoolError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let path: String
+    /// Appends and the rename that starts a replay exclude each other: a line is never written to a file that is
+    /// being replayed (and deleted).
+    private let activeFile = Mutex<Void>(())
+
+    init(path: String) {
+        self.path = path
+    }
+
+    var replayPath: String { path + ".replaying" }
+    var offsetPath: String { path + ".replaying.offset" }
+
+    /// The line a record is shipped and spooled as.
+    static func line(_ record: AuditRecord) -> String {
+        "{\"id\":" + quoteJSON(record.id) + ",\"record\":" + record.json + "}"
+    }
+
+    /// Whether anything waits to be replayed.
+    var hasRecords: Bool {
+        FileManager.default.fileExists(atPath: replayPath) || Self.size(path) > 0
+    }
+
+    /// Appends lines and fsyncs.
+    func append(_ lines: [String]) throws {
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        try activeFile.withLock { _ throws in try Self.write(bytes, to: path, flags: O_WRONLY | O_APPEND | O_CREAT) }
+    }
+
+    /// Starts (or resumes) a replay; false when there is nothing to replay.
+    func beginReplay() throws -> Bool {
+        if FileManager.default.fileExists(atPath: replayPath) { return true }
+        let moved = try activeFile.withLock { _ throws -> Bool in
+            guard Self.size(path) > 0 else { return false }
+            guard rename(path, replayPath) == 0 else { throw Self.error("cannot move the audit spool \(path) aside") }
+            return true
+        }
+        guard moved else { return false }
+        try commit(offset: 0)
+        return true
+    }
+
+    /// The next complete lines of the file being replayed, at most about `maxBytes`, and the offset after them;
+    /// nil at the end (a torn last line from a crash mid-write is skipped).
+    func nextChunk(maxBytes: Int) throws -> (lines: [String], end: UInt64)? {
+        let offset = (try? String(contentsOfFile: offsetPath, encoding: .utf8)).flatMap { UInt64($0) } ?? 0
+        guard let handle = FileHandle(forReadingAtPath: replayPath) else { return nil }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: offset)
+        var data = try handle.read(upToCount: maxBytes) ?? Data()
+        guard !data.isEmpty else { return nil }
+        if data.count == maxBytes, let more = try handle.read(upToCount: 1 << 20), !more.isEmpty, data.last != 0x0A {
+            data.append(more)  // finish the line the chunk cut
+        }
+        guard let lastNewline = data.lastIndex(of: 0x0A) else { return nil }
+        let complete = data[data.startIndex...lastNewline]
+        let lines = complete.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        return (lines, offset + UInt64(complete.count))
+    }
+
+    /// Remembers that everything before `offset` was delivered.
+    func commit(offset: UInt64) throws {
+        try Self.write(Array(String(offset).utf8), to: offsetPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
+    }
+
+    /// Ends a replay whose lines were all delivered.
+    func finishReplay() {
+        unlink(replayPath)
+        unlink(offsetPath)
+    }
+
+    private static func size(_ path: String) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+
+    private static func error(_ what: String) -> SpoolError {
+        SpoolError(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String, flags: Int32) throws {
+        let descriptor = open(path, flags | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw error("cannot open the audit spool \(path)") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw error("cannot write the audit spool \(path)")
+            }
+            written += result
+        }
+        guard fsync(descriptor) == 0 else { throw error("cannot fsync the audit spool \(path)") }
+    }
+}

@@ -1,0 +1,51 @@
+public import Prometheus
+import Synchronization
+
+/// The authz server's Prometheus metrics. Counter handles are made once per label and cached.
+public final class AuthzMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let decisions = Mutex<[String: Counter]>([:])
+    /// Seconds since the snapshot was last confirmed current by the apiserver (grows while it is unreachable).
+    let snapshotAge: Gauge
+    let snapshotRevision: Gauge
+    let snapshotReloads: Counter
+    let feedErrors: Counter
+    let auditShipped: Counter
+    let auditSpooled: Counter
+    let auditDropped: Counter
+    let auditPending: Gauge
+
+    public init() {
+        snapshotAge = registry.makeGauge(descriptor: Self.name("iam_authz_snapshot_age_seconds", "Seconds since the apiserver last confirmed the snapshot current"))
+        snapshotRevision = registry.makeGauge(descriptor: Self.name("iam_authz_snapshot_revision", "Store revision the snapshot reflects"))
+        snapshotReloads = registry.makeCounter(descriptor: Self.name("iam_authz_snapshot_loads_total", "Full snapshot loads (start, pruned change log, gaps)"))
+        feedErrors = registry.makeCounter(descriptor: Self.name("iam_authz_feed_errors_total", "Failed calls to an apiserver's change feed"))
+        auditShipped = registry.makeCounter(descriptor: Self.name("iam_authz_audit_records_shipped_total", "Audit records the apiserver accepted"))
+        auditSpooled = registry.makeCounter(descriptor: Self.name("iam_authz_audit_records_spooled_total", "Audit records written to the local spool: no apiserver took them, or not as fast as decisions made them"))
+        auditDropped = registry.makeCounter(descriptor: Self.name("iam_authz_audit_records_dropped_total", "Audit records lost: buffer full and spool unwritable"))
+        auditPending = registry.makeGauge(descriptor: Self.name("iam_authz_audit_records_pending", "Audit records buffered in memory"))
+    }
+
+    /// Counts one answered `POST /v1/authz` by result (`allow`, `deny` or an error code).
+    func decided(_ result: String) {
+        let counter = decisions.withLock { cache in
+            if let counter = cache[result] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.name("iam_authz_decisions_total", "POST /v1/authz answers by result: allow, deny or the error code"),
+                labels: [("result", result)])
+            cache[result] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    public var text: String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    private static func name(_ metric: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: metric, unitName: "", helpText: help)
+    }
+}

@@ -1,0 +1,67 @@
+import Atomics
+import NIOCore
+import NIOPosix
+public import Logging
+public import ServiceLifecycle
+
+/// `iam authz` as a long-running service: binds the decision listener, follows the change feed and ships audit
+/// records until graceful shutdown, then stops accepting, flushes the audit buffer (to an apiserver or the spool)
+/// and returns.
+public struct AuthzService: Service {
+    public let configuration: AuthzConfiguration
+    public let metrics: AuthzMetrics
+    private let logger: Logger
+    private let onListening: @Sendable (Int) -> Void
+
+    public init(configuration: AuthzConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.metrics = AuthzMetrics()
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let holder = SnapshotHolder()
+        let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let link = APIServerLink(urls: configuration.apiservers, token: configuration.clusterToken, logger: logger)
+        let buffer = configuration.analyticsEnabled ? AuditBuffer(capacity: max(configuration.recordsPerBatch * 50, 100_000), shards: eventLoops.count) : nil
+        let context = AuthzContext(
+            holder: holder, decider: AuthzDecider(detailedRecording: configuration.detailedRecording), metrics: metrics,
+            audit: buffer, maxBodyBytes: configuration.maxBodyBytes, enableMetrics: configuration.enableMetrics,
+            eventLoops: eventLoops)
+        let requestedPort = configuration.bindPort < 0 ? 0 : configuration.bindPort
+        let server: AuthzHTTPServer
+        do {
+            server = try await AuthzHTTPServer.bind(host: configuration.bindAddress, port: requestedPort, context: context)
+        } catch {
+            await link.shutdown()
+            throw AuthzStartError("cannot listen on \(configuration.bindAddress):\(requestedPort): \(error)")
+        }
+        logger.notice("authz listening on http://\(configuration.bindAddress):\(server.port), following \(configuration.apiservers.joined(separator: ", "))")
+        onListening(server.port)
+        let follower = SnapshotFollower(link: link, holder: holder, metrics: metrics, waitSeconds: configuration.feedWaitSeconds,
+                                        detailedRecording: configuration.detailedRecording, logger: logger)
+        let shipper = buffer.map {
+            AuditShipper(buffer: $0, spool: AuditSpool(path: configuration.effectiveSpoolFile), link: link, metrics: metrics,
+                         batchSize: configuration.recordsPerBatch,
+                         flushInterval: .milliseconds(configuration.flushIntervalMilliseconds), logger: logger)
+        }
+        let stopShipping = ManagedAtomic(false)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await cancelWhenGracefulShutdown { await follower.run() } }
+            if let shipper { group.addTask { await shipper.run(until: stopShipping) } }
+            try? await gracefulShutdown()
+            await server.close()
+            // After the listener closed, so the last decisions' records are flushed too.
+            stopShipping.store(true, ordering: .releasing)
+        }
+        await link.shutdown()
+        logger.notice("authz stopped")
+    }
+}
+
+/// The decision listener could not start.
+public struct AuthzStartError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

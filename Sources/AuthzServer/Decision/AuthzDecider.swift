@@ -1,0 +1,119 @@
+import Crypto
+public import IAMResources
+import IAMTokens
+import PolicyEngine
+
+/// What `POST /v1/authz` answers: the status and body, and the audit record the decision yields (none for errors
+/// and for an owner without policies, as in marmotedu/iam).
+public struct AuthzOutcome: Sendable {
+    public var status: Int
+    public var body: String
+    public var audit: AuditRecord?
+    /// For the decisions counter: `allow`, `deny` or the error's code.
+    public var result: String
+}
+
+/// The decision path of `POST /v1/authz` (§2.2–2.4), pure: the caller's `Authorization` header and body against
+/// one snapshot at one time. No I/O and no lock, so it runs on the event loop that read the request.
+public struct AuthzDecider: Sendable {
+    /// Put the candidate policies and deciders into audit records (`analytics.enable-detailed-recording`).
+    public var detailedRecording: Bool
+
+    public init(detailedRecording: Bool = true) {
+        self.detailedRecording = detailedRecording
+    }
+
+    /// Decides one request. `now` is unix seconds; `recordID` names the audit record, if there is one.
+    public func decide(
+        authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, recordID: () -> String
+    ) -> AuthzOutcome {
+        let owner: String
+        switch authenticate(authorization, snapshot: snapshot, now: now) {
+        case .failure(let error): return Self.error(error)
+        case .success(let username): owner = username
+        }
+        var request: AccessRequest
+        do {
+            request = try AccessRequest(json: JSONValue.parse(body))
+        } catch {
+            return Self.error(IAMError(.bind, "the body must be a JSON object {\"subject\",\"action\",\"resource\",\"context\"}: \(error)"))
+        }
+        request.context["username"] = .string(owner)
+        guard let policies = snapshot.owners[owner] else {
+            return AuthzOutcome(status: 200, body: Self.denied("list policies failed"), audit: nil, result: "deny")
+        }
+        let decision = policies.set.decide(request)
+        let body: String
+        switch decision.reason {
+        case .allowed: body = #"{"allowed":true}"#
+        case .error: return AuthzOutcome(status: 200, body: Self.denied(decision.errorMessage ?? "policy could not be evaluated"),
+                                         audit: nil, result: "deny")
+        case .noMatch, .forcedDeny: body = Self.denied(decision.reason.ladonMessage ?? "denied")
+        }
+        let deciders = decision.deciderIDs.compactMap { policies.policyJSONByID[$0] }
+        let record = AuditRecord(
+            id: recordID(), timestamp: now, username: owner, effect: decision.allowed ? "allow" : "deny",
+            conclusion: decision.auditConclusion, request: AuditRecord.requestJSON(request),
+            policies: detailedRecording ? policies.policiesJSON : "",
+            deciders: "[" + deciders.joined(separator: ",") + "]",
+            expireAt: Timestamp(microseconds: (now + Self.hundredYears) * 1_000_000).rfc3339)
+        return AuthzOutcome(status: 200, body: body, audit: record, result: decision.allowed ? "allow" : "deny")
+    }
+
+    /// §2.2: the secret-signed JWT names its secret in `kid`; the owner of that secret is the caller.
+    func authenticate(_ header: String?, snapshot: AuthzSnapshot, now: Int64) -> Result<String, IAMError> {
+        guard let header, !header.isEmpty else { return .failure(IAMError(.missingHeader)) }
+        let token = Self.bearerToken(header)
+        let parsed: JSONWebToken
+        do { parsed = try JSONWebToken(parsing: token) } catch {
+            return .failure(IAMError(.signatureInvalid, error.message))
+        }
+        guard let keyID = parsed.keyID else {
+            return .failure(IAMError(.signatureInvalid, "the token header needs kid: the secretID that signed it"))
+        }
+        // The message never repeats the kid or anything of the key: a probe learns only "invalid".
+        guard let secret = snapshot.secrets[keyID] else {
+            return .failure(IAMError(.signatureInvalid, "no secret has this kid"))
+        }
+        do {
+            try parsed.verifySignature(key: secret.key)
+            try parsed.validateTimes(now: now)
+        } catch {
+            return .failure(IAMError(.signatureInvalid, error.message))
+        }
+        if secret.expires >= 1, now > secret.expires {
+            return .failure(IAMError(.expired, "the secret expired at \(secret.expires)"))
+        }
+        return .success(secret.username)
+    }
+
+    /// Go's `Sscanf("Bearer %s")`: the first word after the prefix; any other scheme leaves it empty. On UTF-8
+    /// bytes (Character-level splitting is slow).
+    static func bearerToken(_ header: String) -> Substring {
+        guard header.hasPrefix("Bearer ") else { return "" }
+        let utf8 = header.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        guard let start = utf8.dropFirst(7).firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = utf8[start...].firstIndex(where: isSpace) ?? utf8.endIndex
+        return header[start..<end]
+    }
+
+    static let hundredYears: Int64 = 100 * 365 * 86_400
+
+    static func denied(_ reason: String) -> String {
+        #"{"allowed":false,"denied":true,"reason":"# + quoteJSON(reason) + "}"
+    }
+
+    static func error(_ error: IAMError) -> AuthzOutcome {
+        AuthzOutcome(status: error.code.httpStatus, body: errorBody(error), audit: nil, result: String(error.code.code))
+    }
+
+    /// marmotedu/iam's `{"code","message"}` plus `details` saying what to fix.
+    public static func errorBody(_ error: IAMError) -> String {
+        var writer = JSONObjectWriter()
+        writer.integer("code", error.code.code)
+        writer.string("message", error.code.message)
+        if !error.detail.isEmpty { writer.string("details", error.detail) }
+        return writer.text
+    }
+}

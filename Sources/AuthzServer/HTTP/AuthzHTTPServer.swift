@@ -1,0 +1,33 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The listening socket of the authz server: HTTP/1.1 with keep-alive, one ``AuthzHTTPHandler`` per connection,
+/// on NIO's shared event loops.
+struct AuthzHTTPServer {
+    let channel: any Channel
+
+    static func bind(host: String, port: Int, context: AuthzContext) async throws -> AuthzHTTPServer {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Malformed requests get NIO's 400 and the connection closes; header blocks are capped by the
+                    // decoder (80 KiB).
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(AuthzHTTPHandler(context: context))
+                }
+            }
+        return AuthzHTTPServer(channel: try await bootstrap.bind(host: host, port: port).get())
+    }
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    /// Stops accepting; connections already open finish the request they are on.
+    func close() async {
+        try? await channel.close()
+    }
+}

@@ -1,0 +1,133 @@
+public import Crypto
+public import PolicyEngine
+
+/// A secret as the decision path needs it: who owns it, its key ready for HMAC, when it stops working.
+public struct SecretEntry: Sendable {
+    public var secretID: String
+    public var username: String
+    public var key: SymmetricKey
+    /// Unix seconds; 0 (or below) never expires.
+    public var expires: Int64
+    /// The secret's name (unique per owner), to find it again when the change feed says it was deleted.
+    public var name: String
+
+    public init(secretID: String, username: String, secretKey: String, expires: Int64, name: String = "") {
+        self.secretID = secretID
+        self.username = username
+        key = SymmetricKey(data: Array(secretKey.utf8))
+        self.expires = expires
+        self.name = name
+    }
+}
+
+/// One user's policies, compiled once, plus the JSON the audit records carry.
+public struct OwnerPolicies: Sendable {
+    public let set: PolicySet
+    /// `[policy, …]` in ladon's JSON, the audit record's `policies` (empty without detailed recording).
+    public let policiesJSON: String
+    /// Policy JSON by ID, for the audit record's `deciders`.
+    public let policyJSONByID: [String: String]
+
+    /// - Parameter previous: the owner's policies before this change: what did not change is not compiled or
+    ///   rendered again.
+    public init(_ policies: [Policy], previous: OwnerPolicies? = nil, detailedRecording: Bool = false) {
+        set = PolicySet(policies, reusing: previous?.set)
+        var previousByID: [String: (Policy, String)] = [:]
+        if let previous {
+            for policy in previous.set.policies {
+                if let text = previous.policyJSONByID[policy.id] { previousByID[policy.id] = (policy, text) }
+            }
+        }
+        var byID: [String: String] = [:]
+        var texts: [String] = []
+        for policy in policies where byID[policy.id] == nil {
+            let text = previousByID[policy.id].flatMap { $0.0 == policy ? $0.1 : nil } ?? policy.jsonText
+            byID[policy.id] = text
+            if detailedRecording { texts.append(text) }
+        }
+        policiesJSON = detailedRecording ? "[" + texts.joined(separator: ",") + "]" : ""
+        policyJSONByID = byID
+    }
+}
+
+/// Everything authz decides on, as of one revision of the store. Immutable: a change builds a new snapshot and
+/// swaps it in (``SnapshotHolder``), so a decision reads one consistent state without a lock.
+public final class AuthzSnapshot: Sendable {
+    public let revision: Int64
+    /// Secrets by secretID (the JWT's `kid`).
+    public let secrets: [String: SecretEntry]
+    /// Policies by owner. An owner with no entry has no policies ("list policies failed" in marmotedu/iam).
+    public let owners: [String: OwnerPolicies]
+    /// When this state was last confirmed current (monotonic clock): its age is a metric.
+    public let confirmedAt: ContinuousClock.Instant
+
+    public init(revision: Int64, secrets: [String: SecretEntry], owners: [String: OwnerPolicies],
+                confirmedAt: ContinuousClock.Instant = .now) {
+        self.revision = revision
+        self.secrets = secrets
+        self.owners = owners
+        self.confirmedAt = confirmedAt
+    }
+
+    /// The whole state from secrets and policies (grouped by owner, order kept).
+    public convenience init(revision: Int64, secrets: [SecretEntry], policies: [(owner: String, policy: Policy)],
+                            detailedRecording: Bool = false) {
+        var secretsByID: [String: SecretEntry] = [:]
+        for secret in secrets { secretsByID[secret.secretID] = secret }
+        var grouped: [String: [Policy]] = [:]
+        for (owner, policy) in policies { grouped[owner, default: []].append(policy) }
+        self.init(revision: revision, secrets: secretsByID,
+                  owners: grouped.mapValues { OwnerPolicies($0, detailedRecording: detailedRecording) })
+    }
+
+    /// This state with `owner`'s secrets and policies replaced (both empty when the owner is gone or disabled).
+    public func replacingOwner(_ owner: String, secrets ownerSecrets: [SecretEntry], policies: [Policy], revision: Int64,
+                               detailedRecording: Bool = false) -> AuthzSnapshot {
+        var secrets = self.secrets.filter { $0.value.username != owner }
+        for secret in ownerSecrets { secrets[secret.secretID] = secret }
+        var owners = self.owners
+        owners[owner] = policies.isEmpty ? nil : OwnerPolicies(policies, previous: owners[owner], detailedRecording: detailedRecording)
+        return AuthzSnapshot(revision: max(revision, self.revision), secrets: secrets, owners: owners)
+    }
+
+    /// One secret or policy as the change feed reports it now; nil when it is gone.
+    public enum ObjectChange: Sendable {
+        case secret(owner: String, name: String, SecretEntry?)
+        case policy(owner: String, name: String, Policy?)
+    }
+
+    /// Changed secrets and policies applied in order. A policy that existed keeps its place; a new one comes first
+    /// (the newest policy first, as the apiserver lists them). Each touched owner's set is built once, compiling
+    /// only the policies it did not have.
+    public func applying(_ changes: [ObjectChange], revision: Int64, detailedRecording: Bool = false) -> AuthzSnapshot {
+        var secrets = self.secrets
+        var lists: [String: [Policy]] = [:]
+        for change in changes {
+            switch change {
+            case .secret(let owner, let name, let secret):
+                if let old = secrets.first(where: { $0.value.username == owner && $0.value.name == name }) {
+                    secrets.removeValue(forKey: old.key)
+                }
+                if let secret { secrets[secret.secretID] = secret }
+            case .policy(let owner, let name, let policy):
+                var policies = lists[owner] ?? owners[owner]?.set.policies ?? []
+                if let index = policies.firstIndex(where: { $0.id == name }) {
+                    if let policy { policies[index] = policy } else { policies.remove(at: index) }
+                } else if let policy {
+                    policies.insert(policy, at: 0)
+                }
+                lists[owner] = policies
+            }
+        }
+        var owners = self.owners
+        for (owner, policies) in lists {
+            owners[owner] = policies.isEmpty ? nil : OwnerPolicies(policies, previous: self.owners[owner], detailedRecording: detailedRecording)
+        }
+        return AuthzSnapshot(revision: max(revision, self.revision), secrets: secrets, owners: owners)
+    }
+
+    /// The same state, confirmed current at `revision` now.
+    public func confirmed(at revision: Int64) -> AuthzSnapshot {
+        AuthzSnapshot(revision: max(revision, self.revision), secrets: secrets, owners: owners)
+    }
+}

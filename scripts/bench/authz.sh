@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# iam authz benchmark (issue 4):
+#   1. propagation: two apiservers on one PostgreSQL database, authz following B; a policy is written through A and
+#      authz is asked until it allows: milliseconds from the write's 200 to the first decision reflecting it;
+#   2. decisions: wrk, 64 connections, rotating 1,000 distinct HS256 tokens signed with the caller's real secret, the
+#      caller owning 1,000 policies; decisions/s, p50/p99 and authz CPU per decision (user+sys from /proc, the whole
+#      process), next to nginx answering a static 200 in the same run (rounds alternate; medians reported).
+#
+#   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200]
+#
+# Needs wrk, nginx and python3 (apt-get install wrk nginx-light python3); builds a release binary (not part of CI).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=10 rounds=3 connections=64 writes=200
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --writes) writes=$2; shift 2 ;;
+    *) echo "authz.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+for tool in wrk python3; do command -v $tool >/dev/null || { echo "authz.sh: $tool is missing (apt-get install $tool)" >&2; exit 1; }; done
+[ -x /usr/sbin/nginx ] || { echo "authz.sh: nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
+
+swift build -c release --product iam --scratch-path .build-release >/dev/null
+iam=$PWD/.build-release/release/iam
+scratch=$(mktemp -d /tmp/iam-authz-bench.XXXXXX)
+chmod a+x "$scratch"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    [ -f "$scratch/nginx.pid" ] && kill "$(cat "$scratch/nginx.pid")" 2>/dev/null || true
+    scripts/postgres-scratch.sh stop "$scratch/pg" >/dev/null 2>&1 || true
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+token=bench-cluster-token-0123456789
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "authz.sh: $1 did not come up" >&2; exit 1; }
+
+pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$(free_port)")
+psql -q "$pg_url" -c "CREATE DATABASE bench"
+store=$(echo "$pg_url" | sed 's#/postgres?#/bench?#')
+port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port)
+for port in $port_a $port_b; do
+    IAM_ADMIN_PASSWORD=Admin@2021 "$iam" apiserver --store "$store" --insecure.bind-port "$port" --cluster.token $token \
+        --bcrypt-cost 4 --jwt.key bench-jwt-key --log.level warning >"$scratch/apiserver-$port.log" 2>&1 &
+    pids+=($!)
+    wait_for "http://127.0.0.1:$port/healthz"
+done
+"$iam" authz --apiserver "http://127.0.0.1:$port_b" --cluster.token $token --insecure.bind-port "$port_authz" \
+    --data-dir "$scratch" --log.level warning >"$scratch/authz.log" 2>&1 &
+authz_pid=$!
+pids+=($authz_pid)
+wait_for "http://127.0.0.1:$port_authz/healthz"
+
+echo "# iam authz benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m)"
+echo
+read -r small_id small_key < <(python3 scripts/bench/authz_pipeline.py seed "http://127.0.0.1:$port_a" small 1)
+read -r big_id big_key < <(python3 scripts/bench/authz_pipeline.py seed "http://127.0.0.1:$port_a" big 1000)
+echo "## Propagation: write through apiserver A (HTTP 200) → first decision reflecting it at authz following apiserver B"
+echo
+echo "| policy owner | writes | p50 ms | p99 ms | max ms |"
+echo "|---|---:|---:|---:|---:|"
+read -r p50 p99 max < <(python3 scripts/bench/authz_pipeline.py propagation "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_authz" small "$writes")
+echo "| user with few policies | $writes | $p50 | $p99 | $max |"
+read -r p50b p99b maxb < <(python3 scripts/bench/authz_pipeline.py propagation "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_authz" big "$writes")
+echo "| user with 1,000+ policies (its set re-indexed per change) | $writes | $p50b | $p99b | $maxb |"
+echo
+
+python3 scripts/bench/authz_pipeline.py wrk-script "$big_id" "$big_key" 1000 "$scratch/authz.lua"
+cat >"$scratch/nginx.conf" <<CONF
+worker_processes 1;
+pid $scratch/nginx.pid;
+error_log $scratch/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    server { listen 127.0.0.1:$port_nginx; location / { default_type application/json; return 200 '{"allowed":true}'; } }
+}
+CONF
+/usr/sbin/nginx -c "$scratch/nginx.conf"
+sleep 0.5
+nginx_master=$(cat "$scratch/nginx.pid")
+
+cpu_ticks() { # pid -> utime+stime of the process and its children processes' threads
+    python3 - "$1" <<'PY'
+import os, sys
+def ticks(pid):
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        fields = open(f"/proc/{pid}/task/{task}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total
+pids, todo = [], [sys.argv[1]]
+while todo:
+    pid = todo.pop(); pids.append(pid)
+    for task in os.listdir(f"/proc/{pid}/task"):
+        todo += open(f"/proc/{pid}/task/{task}/children").read().split()
+print(sum(ticks(p) for p in pids))
+PY
+}
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+run() { # name pid url [script] -> "rps p50 p99 us_per_request non2xx"
+    local name=$1 pid=$2 url=$3 script=${4:-}
+    local args=(-t2 -c"$connections" -d"${seconds}s" --latency)
+    [ -n "$script" ] && args+=(-s "$script")
+    local before after out requests
+    before=$(cpu_ticks "$pid")
+    out=$(wrk "${args[@]}" "$url")
+    after=$(cpu_ticks "$pid")
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    echo "$out" >"$scratch/wrk-$name-$(date +%s%N).txt"
+    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | awk '$1 == "50%" {print $2}') \
+$(echo "$out" | awk '$1 == "99%" {print $2}') $(python3 -c "print(f'{($after - $before) * $tick_us / $requests:.1f}')") \
+$(echo "$out" | awk '/Non-2xx/ {print $5}')"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1 1000/' | awk '{printf "%.2f\n", $1*$2}'; }
+
+: >"$scratch/nginx.rows"; : >"$scratch/authz.rows"
+curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' >"$scratch/audit-before"
+for round in $(seq 1 "$rounds"); do
+    run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
+    run authz "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/authz.lua" >>"$scratch/authz.rows"
+done
+sleep 1
+column() { awk -v c="$2" '{print $c}' "$1"; }
+echo "## Decisions: wrk -t2 -c$connections -d${seconds}s, $rounds alternating rounds, medians"
+echo
+echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | vs nginx CPU | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+nginx_cpu=$(column "$scratch/nginx.rows" 4 | median)
+for name in nginx authz; do
+    rows="$scratch/$name.rows"
+    cpu=$(column "$rows" 4 | median)
+    label="nginx 1 worker, static 200 (return)"
+    [ $name = authz ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
+    echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(column "$rows" 5 | median) |"
+done
+echo
+echo "Audit records during the decision runs (authz metrics before → after):"
+curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' | paste "$scratch/audit-before" - | sed 's/^/    /'
