@@ -92,14 +92,14 @@ import Testing
     /// A sink that takes longer than its timeout fails the write (the pump then retries, then gives up on it).
     @Test func aSlowSinkIsCutOffAtItsTimeout() async throws {
         struct SlowSink: AuditSink {
-            func write(_ records: [AuditRecord]) async throws { try await Task.sleep(for: .seconds(30)) }
+            func write(_ records: [AuditRecord]) async throws { try await Task.sleep(for: .seconds(600)) }
         }
         var configuration = SinkConfiguration(name: "slow")
         configuration.timeoutSeconds = 1
         let sink = ConfiguredSink(configuration: configuration, sink: SlowSink(), omitDetailedEverywhere: false)
-        let start = ContinuousClock.now
+        // The write would take ten minutes; the timeout (one second) ends it with SinkTimeout. No bound on the elapsed
+        // time here: parallel tests may hold the cooperative threads for a while.
         await #expect(throws: SinkTimeout.self) { try await sink.write([Self.record("colin")]) }
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func thePrometheusSinkCountsByCodeAndUser() async throws {
