@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: python3 (the ladon reference evaluator), keepalived, iproute2, procps and
-# iputils-ping (the VRRP lab in network namespaces, which needs root), postgresql (the apiserver's store tests),
+# iputils-ping (the VRRP lab in network namespaces, which needs root), tcpdump and tshark (captures of our adverts
+# decoded by Wireshark's dissector), postgresql (the apiserver's store tests),
 # python3-venv and curl (schemathesis against a live apiserver).
-packages=(python3 python3-venv keepalived iproute2 procps iputils-ping postgresql curl)
+packages=(python3 python3-venv keepalived iproute2 procps iputils-ping tcpdump tshark postgresql curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

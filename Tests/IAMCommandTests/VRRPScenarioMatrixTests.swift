@@ -99,4 +99,33 @@ struct VRRPScenarioMatrixTests {
         Thread.sleep(forTimeInterval: 5)
         #expect(try lab.vipOwner() == "h2", "nopreempt: the returning higher priority stays backup\n\(lab.logs())")
     }
+
+    /// Wireshark's VRRP dissector reads our adverts (v2 with PASS authentication over unicast, v3 over multicast)
+    /// without a malformed-packet or checksum warning.
+    @Test(arguments: [(2, "unicast"), (3, "multicast")])
+    func ourAdvertsDecodeCleanlyInTshark(_ version: Int, _ mode: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "tshark is not installed (scripts/test.sh installs it)")
+        let lab = VRRPLabTests.Lab(id: "vt\(version)")
+        try #require(try lab.run(["up"]).status == 0)
+        defer { _ = try? lab.run(["down"]) }
+        try lab.run(["ka-conf", "h1", "script=0", "version=\(version)", "mode=\(mode)"])
+        try lab.run(["start", "vrrp-h1", "h1", VRRPLabTests.iamBinary, "vrrp", "-f", "{conf}"])
+        try lab.waitForVIP(on: "h1")
+        let capture = "\(lab.directory)/adverts.pcap"
+        try lab.run(["capture", "start", capture])
+        Thread.sleep(forTimeInterval: 3.5)
+        try lab.run(["capture", "stop"])
+        let tshark = { (arguments: [String]) throws -> String in
+            try Spawn.run(["/usr/bin/tshark", "-n", "-r", capture] + arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"]).output
+        }
+        let adverts = try tshark(["-Y", "vrrp && ip.src == 192.0.2.20", "-T", "fields", "-e", "vrrp.version", "-e", "vrrp.prio",
+                                  "-e", "vrrp.checksum.status"])
+            .split(separator: "\n").filter { !$0.contains("Running as user") && !$0.isEmpty }
+        #expect(adverts.count >= 3, "about one advert a second: \(adverts)")
+        // vrrp.checksum.status 1: Wireshark recomputed the checksum and it matches.
+        for advert in adverts { #expect(advert == "\(version)\t100\t1", "version, priority, checksum good: \(advert)") }
+        let problems = try tshark(["-o", "vrrp.v3_checksum_as_in_v2:FALSE", "-Y", "_ws.malformed || _ws.expert.severity >= warning || vrrp.checksum.status == 0"])
+            .split(separator: "\n").filter { !$0.contains("Running as user") && !$0.isEmpty }
+        #expect(problems.isEmpty, "tshark warns about: \(problems)")
+    }
 }
