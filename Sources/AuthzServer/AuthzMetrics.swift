@@ -1,10 +1,11 @@
 public import Prometheus
-import Synchronization
+import IAMResources
 
 /// The authz server's Prometheus metrics. Counter handles are made once per label and cached.
 public final class AuthzMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
-    private let decisions = Mutex<[String: Counter]>([:])
+    /// One counter per result, made up front: the decision path only reads this dictionary (no lock).
+    private let decisions: [String: Counter]
     /// Seconds since the snapshot was last confirmed current by the apiserver (grows while it is unreachable).
     let snapshotAge: Gauge
     let snapshotRevision: Gauge
@@ -24,19 +25,18 @@ public final class AuthzMetrics: Sendable {
         auditSpooled = registry.makeCounter(descriptor: Self.name("iam_authz_audit_records_spooled_total", "Audit records written to the local spool: no apiserver took them, or not as fast as decisions made them"))
         auditDropped = registry.makeCounter(descriptor: Self.name("iam_authz_audit_records_dropped_total", "Audit records lost: buffer full and spool unwritable"))
         auditPending = registry.makeGauge(descriptor: Self.name("iam_authz_audit_records_pending", "Audit records buffered in memory"))
+        var decisions: [String: Counter] = [:]
+        for result in ["allow", "deny"] + IAMErrorCode.all.map({ String($0.code) }) {
+            decisions[result] = registry.makeCounter(
+                descriptor: Self.name("iam_authz_decisions_total", "POST /v1/authz answers by result: allow, deny or the error code"),
+                labels: [("result", result)])
+        }
+        self.decisions = decisions
     }
 
     /// Counts one answered `POST /v1/authz` by result (`allow`, `deny` or an error code).
     func decided(_ result: String) {
-        let counter = decisions.withLock { cache in
-            if let counter = cache[result] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: Self.name("iam_authz_decisions_total", "POST /v1/authz answers by result: allow, deny or the error code"),
-                labels: [("result", result)])
-            cache[result] = counter
-            return counter
-        }
-        counter.increment()
+        decisions[result]?.increment()
     }
 
     public var text: String {
