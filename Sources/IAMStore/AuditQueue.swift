@@ -25,7 +25,6 @@ public protocol AuditQueueStore: Sendable {
         limit: Int, deliver: @Sendable ([QueuedAuditRecord]) async throws -> [AuditRecord]
     ) async throws -> Int
     func auditQueueLength() async throws -> Int
-    /// The archive sink: inserts records, skipping ids already archived.
-    func archiveAuditRecords(_ records: [AuditRecord]) async throws
+    /// How many records the archive sink holds.
     func archivedAuditRecordCount() async throws -> Int
 }

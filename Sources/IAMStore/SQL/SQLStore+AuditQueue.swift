@@ -66,11 +66,6 @@ extension SQLStore: AuditQueueStore {
         }
     }
 
-    public func archiveAuditRecords(_ records: [AuditRecord]) async throws {
-        guard !records.isEmpty else { return }
-        try await backend.transaction { database in try await Self.insertArchive(database, records) }
-    }
-
     private static func insertArchive(_ database: any SQLDatabase, _ records: [AuditRecord]) async throws {
         let now = Timestamp.now().microseconds
         for chunk in records.chunked(100) {
