@@ -11,7 +11,7 @@ struct IAM: AsyncParsableCommand {
         subcommands: [
             PolicyCommand.self,
             APIServerCommand.self, AuthzCommand.self, PumpCommand.self,
-            WatcherCommand.self, NotBuiltYet<LoadBalancerRole>.self, VRRPCommand.self,
+            WatcherCommand.self, LoadBalancerCommand.self, VRRPCommand.self,
             NotBuiltYet<UpRole>.self,
         ]
     )

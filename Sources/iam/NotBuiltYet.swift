@@ -20,11 +20,6 @@ struct NotBuiltYet<Role: PlannedRole>: ParsableCommand {
     }
 }
 
-enum LoadBalancerRole: PlannedRole {
-    static let name = "lb"
-    static let summary = "HTTP and TCP load balancer"
-}
-
 enum UpRole: PlannedRole {
     static let name = "up"
     static let summary = "Start a whole cluster on this machine"
