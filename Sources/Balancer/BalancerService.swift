@@ -107,7 +107,16 @@ public struct BalancerService: Service {
         }
         logger.info("stopping: no new connections; requests in flight get up to \(options.drainTimeout)")
         for channel in listeners { try? await channel.close() }
-        try? await Task.sleep(for: min(options.drainTimeout, .milliseconds(300)))
+        for context in contexts.values {
+            try? await context.eventLoop.submit { context.beginStopping() }.get()
+        }
+        let drainDeadline = ContinuousClock.now + options.drainTimeout
+        while ContinuousClock.now < drainDeadline {
+            var busy = 0
+            for context in contexts.values { busy += (try? await context.eventLoop.submit { context.busyClients }.get()) ?? 0 }
+            if busy == 0 { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         for sweep in sweeps { sweep.cancel() }
         for context in contexts.values {
             try? await context.eventLoop.submit { context.closeEverything() }.get()

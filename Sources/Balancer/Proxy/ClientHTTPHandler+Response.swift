@@ -13,6 +13,7 @@ extension ClientHTTPHandler: UpstreamExchange {
             responseStatus = Int(head.status.code)
             server?.recordPassiveSuccess()
             upstreamReusable = MessageRewriting.upstreamReusable(head, requestMethod: upstreamHead.method)
+            if loop.isStopping { keepAlive = false }
             let response = MessageRewriting.clientResponse(head, clientVersion: request.head.version, keepAlive: &keepAlive)
             context.write(wrapOutboundOut(.head(response)), promise: nil)
             deadline = .now() + (plan.readTimeout ?? backend!.definition.serverTimeout).timeAmount
@@ -131,7 +132,7 @@ extension ClientHTTPHandler: UpstreamExchange {
     func writeLocal(_ response: LocalResponse) {
         if phase != .draining { phase = .draining }
         frontend.metrics.deniedRequests.increment()
-        if response.closeConnection { keepAlive = false }
+        if response.closeConnection || loop.isStopping { keepAlive = false }
         var headers = HTTPHeaders(response.headers)
         headers.replaceOrAdd(name: "content-length", value: String(response.body.utf8.count))
         let version = request?.head.version ?? .http1_1

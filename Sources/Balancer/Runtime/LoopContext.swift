@@ -80,6 +80,18 @@ final class LoopContext: @unchecked Sendable {
         accessLog.flush()
     }
 
+    /// Set once the process is stopping: kept-alive connections close after their current response.
+    private(set) var isStopping = false
+
+    /// Stops reusing client connections: idle ones close now, busy ones after their response.
+    func beginStopping() {
+        isStopping = true
+        for client in Array(clients.values) where client.phase == .idle { client.closeNow() }
+    }
+
+    /// Client connections with a request in progress.
+    var busyClients: Int { clients.values.reduce(0) { $0 + ($1.phase == .idle ? 0 : 1) } }
+
     func closeEverything() {
         for client in Array(clients.values) { client.closeNow() }
         for list in idle { for handler in list { handler.close() } }

@@ -296,3 +296,100 @@ import Testing
         #expect(line.contains(" 200 "))
     }
 }
+
+/// SIGTERM: no new connections, requests in flight finish, then the process exits 0.
+@Suite struct LoadBalancerShutdownTests {
+    @Test func requestsInFlightFinishAfterSIGTERM() throws {
+        let files = try TemporaryFiles()
+        let backend = try TestBackend.start("b1", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest(config: """
+            defaults
+                mode http
+                timeout server 10s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                default_backend be
+            backend be
+                server b1 127.0.0.1:\(backend.port)
+            """, files: files)
+        let slow = try BackgroundProcess(
+            ["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "status=%{http_code}", "--max-time", "20", "http://127.0.0.1:\(port)/slow?ms=1500"],
+            environment: ["PATH": "/usr/bin:/bin"]
+        )
+        // The request is with the backend before the signal.
+        usleep(500_000)
+        lb.process.signal(SIGTERM)
+        #expect(slow.wait() == 0)
+        #expect(slow.output.contains("status=200"), "\(slow.output)")
+        #expect(lb.process.wait() == 0, "\(lb.output)")
+        #expect(!RawHTTP.canConnect(port))
+    }
+}
+
+/// Balancing algorithms, backup servers and HAProxy request rules against live servers.
+@Suite(.serialized) struct LoadBalancerRulesTests {
+    @Test func uriHashBackupServersAndRequestRules() throws {
+        let files = try TemporaryFiles()
+        let a = try TestBackend.start("a", files)
+        let b = try TestBackend.start("b", files)
+        let spare = try TestBackend.start("spare", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest(config: """
+            defaults
+                mode http
+                timeout connect 1s
+                timeout server 5s
+                option redispatch
+            frontend fe
+                bind 127.0.0.1:\(port)
+                acl internal path_beg /internal
+                acl legacy path_beg /old
+                http-request deny deny_status 403 if internal
+                http-request redirect location /new code 301 if legacy
+                acl lc path_beg /lc
+                use_backend least if lc
+                default_backend hashed
+            backend hashed
+                balance uri
+                server a 127.0.0.1:\(a.port)
+                server b 127.0.0.1:\(b.port)
+                server spare 127.0.0.1:\(spare.port) backup
+            backend least
+                balance leastconn
+                server a 127.0.0.1:\(a.port)
+                server b 127.0.0.1:\(b.port)
+            """, files: files)
+        // The same URI always reaches the same server; different URIs spread over both; the backup gets nothing.
+        var owner: [String: String] = [:]
+        for round in 0..<3 {
+            for index in 0..<12 {
+                let backend = try #require(try Curl.get("http://127.0.0.1:\(port)/doc/\(index)?round=\(round)").body.echoed("backend"))
+                if let previous = owner["/doc/\(index)"] { #expect(previous == backend) }
+                owner["/doc/\(index)"] = backend
+            }
+        }
+        #expect(Set(owner.values) == ["a", "b"])
+        // Requests to the server that stays keep their server when the other one dies; the backup takes over only
+        // when both are gone.
+        a.kill()
+        for (path, backend) in owner where backend == "b" {
+            #expect(try Curl.get("http://127.0.0.1:\(port)\(path)?round=9").body.echoed("backend") == "b")
+        }
+        b.kill()
+        #expect(try Curl.get("http://127.0.0.1:\(port)/doc/1").body.echoed("backend") == "spare")
+        #expect(try Curl.get("http://127.0.0.1:\(port)/internal/x").status == 403)
+        let moved = try Curl.get("http://127.0.0.1:\(port)/old/page")
+        #expect(moved.status == 301 && moved.headers.lowercased().contains("location: /new"))
+        try a.start()
+        try b.start()
+        // leastconn: with one slow request holding a, the next requests go to b.
+        let slow = try BackgroundProcess(["/usr/bin/curl", "-s", "--max-time", "20", "http://127.0.0.1:\(port)/lc/slow?ms=1500"], environment: ["PATH": "/usr/bin:/bin"])
+        usleep(400_000)
+        let during = try (0..<3).map { try Curl.get("http://127.0.0.1:\(port)/lc/\($0)").body.echoed("backend") }
+        let slowBackend = (slow.wait(), slow.output.echoed("backend")).1
+        #expect(slowBackend != nil)
+        #expect(during.allSatisfy { $0 != slowBackend }, "slow on \(String(describing: slowBackend)), others on \(during)")
+        withExtendedLifetime(lb) {}
+    }
+}

@@ -33,8 +33,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_any(self):
         data = self.body()
         path = self.path
-        if path.startswith("/slow"):
-            time.sleep(float(path.split("=")[1]) / 1000)
+        if "/slow?ms=" in path:
+            time.sleep(float(path.split("ms=")[1]) / 1000)
         if path.startswith("/bad"):
             self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n"); self.wfile.flush(); self.close_connection = True; return
         if path.startswith("/bytes/"):
