@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use: python3 (the ladon reference evaluator), keepalived, iproute2, procps and
 # iputils-ping (the VRRP lab in network namespaces, which needs root), tcpdump and tshark (captures of our adverts
 # decoded by Wireshark's dissector), postgresql (the apiserver's store tests),
-# python3-venv and curl (schemathesis against a live apiserver).
+# python3-venv and curl (schemathesis against a live apiserver; the load balancer's tests use python3 HTTP servers
+# as backends and curl as the client).
 packages=(python3 python3-venv keepalived iproute2 procps iputils-ping tcpdump tshark postgresql curl)
 missing=()
 for package in "${packages[@]}"; do

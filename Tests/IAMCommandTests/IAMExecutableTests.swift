@@ -76,11 +76,17 @@ import Testing
         #expect(try Self.iam(["policy", "lint", files.path("nope.json")]).status == 2)
     }
 
-    @Test(arguments: ["lb", "up"])
+    @Test(arguments: ["up"])
     func unbuiltRolesSaySoAndFail(role: String) throws {
         let run = try Self.iam([role])
         #expect(run.status != 0)
         #expect(run.output.contains("not built yet"))
+    }
+
+    @Test func loadBalancerWithoutAFileSaysWhatItNeeds() throws {
+        let run = try Self.iam(["lb"])
+        #expect(run.status != 0)
+        #expect(run.error.contains("--config"))
     }
 }
 
