@@ -74,9 +74,10 @@ final class AccessLogBuffer: @unchecked Sendable {
     }
 
     private var pending: [String: [String]] = [:]
+    private var clock = LogClock()
 
     func append(format: AccessLogDefinition, request: RequestContext?, facts: ResponseFacts, attempts: Int) {
-        let line = AccessLogFormatter.line(format: format.format, request: request, facts: facts, attempts: attempts)
+        let line = AccessLogFormatter.line(format: format.format, request: request, facts: facts, attempts: attempts, clock: &clock)
         pending[facts.frontendName, default: []].append(line)
         if pending[facts.frontendName]!.count >= 256 { flush() }
     }
@@ -93,13 +94,16 @@ final class AccessLogBuffer: @unchecked Sendable {
 
 /// Formats one request in HAProxy `httplog`/`tcplog` or an nginx `log_format`.
 enum AccessLogFormatter {
-    static func line(format: AccessLogDefinition.Format, request: RequestContext?, facts: ResponseFacts, attempts: Int) -> String {
+    static func line(
+        format: AccessLogDefinition.Format, request: RequestContext?, facts: ResponseFacts, attempts: Int, clock: inout LogClock
+    ) -> String {
         var facts = facts
         let now = Date()
+        let stamps = clock.stamps(now)
         switch format {
         case .template(let template):
-            facts.timeLocal = nginxTime(now)
-            facts.timeISO8601 = ISO8601DateFormatter().string(from: now)
+            facts.timeLocal = stamps.nginx
+            facts.timeISO8601 = stamps.iso8601
             guard let request else { return "-\n" }
             return request.render(template, extra: facts) + "\n"
         case .haproxyHTTP, .haproxyTCP:
@@ -108,33 +112,52 @@ enum AccessLogFormatter {
             let upstream = facts.upstreamNanoseconds.map { String($0 / 1_000_000) } ?? "-1"
             let requestLine = request.map { "\"\($0.head.method.rawValue) \($0.head.uri) HTTP/\($0.head.version.major).\($0.head.version.minor)\"" } ?? "\"<BADREQ>\""
             let retries = max(0, attempts - 1)
-            return "\(client) [\(haproxyTime(now))] \(facts.frontendName) \(facts.backendName)/\(facts.serverName) 0/0/0/\(upstream)/\(total) \(facts.status) \(facts.bodyBytesSent) - - ---- 0/0/0/0/\(retries) 0/0 \(requestLine)\n"
+            return "\(client) [\(stamps.haproxySecond).\(stamps.milliseconds)] \(facts.frontendName) \(facts.backendName)/\(facts.serverName) 0/0/0/\(upstream)/\(total) \(facts.status) \(facts.bodyBytesSent) - - ---- 0/0/0/0/\(retries) 0/0 \(requestLine)\n"
         }
     }
 
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+}
 
-    private static func parts(_ date: Date) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone.current
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
+/// Log time stamps, formatted once per second (one per event loop: no lock).
+struct LogClock {
+    struct Stamps {
+        /// `22/Nov/2026:10:00:00 +0000` (nginx `$time_local`).
+        var nginx: String
+        /// `2026-11-22T10:00:00+00:00` (nginx `$time_iso8601`).
+        var iso8601: String
+        /// `22/Nov/2026:10:00:00` (HAProxy, before the milliseconds).
+        var haproxySecond: String
+        /// `000`…`999`.
+        var milliseconds: String
     }
 
-    private static func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : String(v) }
+    private var second = Int.min
+    private var cached = Stamps(nginx: "", iso8601: "", haproxySecond: "", milliseconds: "000")
 
-    /// `22/Nov/2026:10:00:00 +0000`
-    static func nginxTime(_ date: Date) -> String {
-        let c = parts(date)
-        let offset = TimeZone.current.secondsFromGMT(for: date) / 60
-        let sign = offset < 0 ? "-" : "+"
-        return "\(two(c.day))/\(months[(c.month ?? 1) - 1])/\(c.year ?? 0):\(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(sign)\(two(abs(offset) / 60))\(two(abs(offset) % 60))"
+    mutating func stamps(_ now: Date) -> Stamps {
+        let seconds = now.timeIntervalSince1970
+        let whole = Int(seconds.rounded(.down))
+        if whole != second {
+            second = whole
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone.current
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now)
+            let offset = TimeZone.current.secondsFromGMT(for: now) / 60
+            let sign = offset < 0 ? "-" : "+"
+            let date = "\(two(c.day))/\(AccessLogFormatter.months[(c.month ?? 1) - 1])/\(c.year ?? 0)"
+            let time = "\(two(c.hour)):\(two(c.minute)):\(two(c.second))"
+            cached.nginx = "\(date):\(time) \(sign)\(two(abs(offset) / 60))\(two(abs(offset) % 60))"
+            cached.haproxySecond = "\(date):\(time)"
+            cached.iso8601 = "\(c.year ?? 0)-\(two(c.month))-\(two(c.day))T\(time)\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+        }
+        let millis = Int((seconds - Double(whole)) * 1000)
+        cached.milliseconds = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : String(min(millis, 999))
+        return cached
     }
 
-    /// `22/Nov/2026:10:00:00.123`
-    static func haproxyTime(_ date: Date) -> String {
-        let c = parts(date)
-        let millis = (c.nanosecond ?? 0) / 1_000_000
-        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : String(millis)
-        return "\(two(c.day))/\(months[(c.month ?? 1) - 1])/\(c.year ?? 0):\(two(c.hour)):\(two(c.minute)):\(two(c.second)).\(ms)"
+    private func two(_ value: Int?) -> String {
+        let v = value ?? 0
+        return v < 10 ? "0\(v)" : String(v)
     }
 }

@@ -221,6 +221,8 @@ import Testing
         }
         let entry = try #require(line)
         #expect(entry.hasPrefix("127.0.0.1 - - ["))
+        let timeLocal = try Regex(#"\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]"#)
+        #expect(entry.contains(timeLocal), "nginx $time_local: \(entry)")
         #expect(entry.contains("] \"GET /v1/users?x=1 HTTP/1.1\" 200 "))
         #expect(entry.hasSuffix("\"-\" \"tester\" \"-\""))
     }
@@ -293,6 +295,8 @@ import Testing
         let line = try #require(lb.process.awaitOutput(containing: "\"GET /logged?a=b HTTP/1.1\"", seconds: 5))
         #expect(line.hasPrefix("127.0.0.1:"))
         #expect(line.contains(" main app/web1 "))
+        let acceptDate = try Regex(#" \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] "#)
+        #expect(line.contains(acceptDate), "HAProxy accept date: \(line)")
         #expect(line.contains(" 200 "))
     }
 }
