@@ -45,6 +45,10 @@ struct VRRPCommand: ParsableCommand {
             print("vrrp_script \(script.name): \"\(script.script)\" every \(script.interval)s, weight \(script.weight), rise \(script.rise), fall \(script.fall)")
         }
         for instance in config.instances { print(describe(instance, config.global)) }
+        for group in config.syncGroups {
+            print("vrrp_sync_group \(group.name): \(group.members.joined(separator: ", ")) change state together"
+                  + (group.trackingWeight ? " (track weights kept)" : ""))
+        }
         print("\(file): configuration is valid (\(config.instances.count) vrrp_instance, \(config.scripts.count) vrrp_script)")
     }
 

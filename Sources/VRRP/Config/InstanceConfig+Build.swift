@@ -104,7 +104,7 @@ extension InstanceConfig {
         }
     }
 
-    private static func tracked(_ entry: ConfigStatement, in section: String) throws(KeepalivedConfigError) -> Tracked {
+    static func tracked(_ entry: ConfigStatement, in section: String) throws(KeepalivedConfigError) -> Tracked {
         if entry.block != nil {
             throw KeepalivedConfigError(entry.location, "'\(entry.keyword)' in \(section) cannot have a block",
                                         hint: section == "track_script"

@@ -113,11 +113,7 @@ extension KeepalivedConfig {
             }
             instances[index].trackInterfaces.removeAll { $0.name == instance.interface && $0.weight == nil }
         }
-        for group in syncGroups {
-            for member in group.members where !instances.contains(where: { $0.name == member }) {
-                throw KeepalivedConfigError(group.location, "vrrp_sync_group \(group.name) names no vrrp_instance '\(member)'")
-            }
-        }
+        try resolveSyncGroups()
     }
 }
 
@@ -149,6 +145,9 @@ extension TrackScript {
 }
 
 extension SyncGroup {
+    static let keywords = ["group", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+                           "sync_group_tracking_weight", "track_script", "track_interface"]
+
     init(_ reader: StatementReader) throws(KeepalivedConfigError) {
         guard let name = reader.statement.arguments.first else { throw reader.error("vrrp_sync_group needs a name") }
         self.init(name: name, location: reader.location)
@@ -161,9 +160,12 @@ extension SyncGroup {
             case "notify_fault": notifyFault = try line.commandLine()
             case "notify_stop": notifyStop = try line.commandLine()
             case "notify": notify = try line.commandLine()
+            case "sync_group_tracking_weight": trackingWeight = true
+            case "track_script": trackScripts += try line.block().map { entry throws(KeepalivedConfigError) in try InstanceConfig.tracked(entry, in: "track_script") }
+            case "track_interface": trackInterfaces += try line.block().map { entry throws(KeepalivedConfigError) in try InstanceConfig.tracked(entry, in: "track_interface") }
             default:
                 throw line.error("unknown keyword '\(statement.keyword)' in vrrp_sync_group \(name)",
-                                 hint: KeywordSuggestion.hint(for: statement.keyword, known: ["group", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify"]))
+                                 hint: KeywordSuggestion.hint(for: statement.keyword, known: SyncGroup.keywords))
             }
         }
     }

@@ -104,6 +104,8 @@ public struct InstanceConfig: Sendable, Equatable {
     public var notifyStop: String?
     public var notify: String?
     public var garp: GratuitousARPSettings?
+    /// The `vrrp_sync_group` this instance belongs to (set when the configuration is resolved).
+    public var syncGroup: String?
     public var location: ConfigLocation
 }
 
@@ -119,10 +121,15 @@ public struct VirtualAddress: Sendable, Equatable {
     public var location: ConfigLocation
 }
 
-/// `vrrp_sync_group NAME { group { A B } notify_… }`.
+/// `vrrp_sync_group NAME { group { A B } notify_… track_… }`: members change state together.
 public struct SyncGroup: Sendable, Equatable {
     public var name: String
     public var members: [String] = []
+    /// `sync_group_tracking_weight`: members keep their track weights (otherwise forced to 0, i.e. FAULT).
+    public var trackingWeight = false
+    /// Group-level tracking: added to every member, always as weight 0 (a failure faults the group).
+    public var trackScripts: [InstanceConfig.Tracked] = []
+    public var trackInterfaces: [InstanceConfig.Tracked] = []
     public var notifyMaster: String?
     public var notifyBackup: String?
     public var notifyFault: String?
@@ -130,3 +137,29 @@ public struct SyncGroup: Sendable, Equatable {
     public var notify: String?
     public var location: ConfigLocation
 }
+
+/// The notify scripts an instance or a sync group may name.
+public protocol NotifyScripts {
+    var notifyMaster: String? { get }
+    var notifyBackup: String? { get }
+    var notifyFault: String? { get }
+    var notifyStop: String? { get }
+    /// The generic script, which also gets the kind, name, state and priority as arguments.
+    var notify: String? { get }
+}
+
+extension NotifyScripts {
+    /// The script for entering `state`, if one is configured.
+    public func notifyScript(for state: VRRPState) -> String? {
+        switch state {
+        case .master: notifyMaster
+        case .backup: notifyBackup
+        case .fault: notifyFault
+        case .stop: notifyStop
+        case .initialize: nil
+        }
+    }
+}
+
+extension InstanceConfig: NotifyScripts {}
+extension SyncGroup: NotifyScripts {}

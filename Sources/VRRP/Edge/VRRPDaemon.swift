@@ -43,6 +43,8 @@ public final class VRRPDaemon: @unchecked Sendable {
             machineConfig.garp = config.garp ?? global.garp
             machineConfig.lowerPriorityNoAdvert = global.lowerPriorityNoAdvert || global.strict
             machineConfig.higherPrioritySendAdvert = global.higherPrioritySendAdvert
+            machineConfig.inSyncGroup = config.syncGroup != nil
+            machineConfig.configuredAsMaster = config.initialState == .master
             machine = VRRPStateMachine(machineConfig)
             var expectations = AdvertisementValidator.Expectations(version: version, intervalCentiseconds: interval,
                                                                    virtualAddresses: config.virtualAddresses.map(\.address))
@@ -57,9 +59,10 @@ public final class VRRPDaemon: @unchecked Sendable {
     private let config: KeepalivedConfig
     private let addresses: AddressManager
     private var instances: [Instance] = []
+    var syncGroups: [SyncGroupRuntime] = []
     private let clockStart = ContinuousClock.now
-    private var stopScripts: Set<pid_t> = []
-    private var scriptUser = ScriptUser(name: "root")
+    var stopScripts: Set<pid_t> = []
+    var scriptUser = ScriptUser(name: "root")
     public private(set) var log: (String) -> Void
 
     private let metrics = VRRPMetrics()
@@ -74,13 +77,12 @@ public final class VRRPDaemon: @unchecked Sendable {
         for instance in config.instances where instance.virtualAddresses.contains(where: { !$0.address.isIPv4 }) {
             throw SystemCallError("vrrp_instance \(instance.name): IPv6 virtual addresses are not supported by this version of the daemon (iam vrrp --check accepts them)", code: EAFNOSUPPORT)
         }
-        for group in config.syncGroups {
-            log("warning: vrrp_sync_group \(group.name) is not acted on by this version: its instances change state independently")
-        }
         scriptUser = ScriptUser.resolve(config.global)
         if let warning = scriptUser.warning { log("warning: \(warning)") }
         if config.global.enableScriptSecurity {
             let scripts = config.scripts.map(\.script) + config.instances.flatMap {
+                [$0.notifyMaster, $0.notifyBackup, $0.notifyFault, $0.notifyStop, $0.notify].compactMap { $0 }
+            } + config.syncGroups.flatMap {
                 [$0.notifyMaster, $0.notifyBackup, $0.notifyFault, $0.notifyStop, $0.notify].compactMap { $0 }
             }
             for script in scripts {
@@ -93,9 +95,12 @@ public final class VRRPDaemon: @unchecked Sendable {
         let prefix = scriptUser.commandPrefix
         instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start, scriptPrefix: prefix) }
         for instance in config.instances { metrics.register(instance: instance.name) }
+        syncGroups = config.syncGroups.map { group in
+            SyncGroupRuntime(group, members: instances.filter { group.members.contains($0.config.name) })
+        }
     }
 
-    private var now: VRRPInstant {
+    var now: VRRPInstant {
         let elapsed = ContinuousClock.now - clockStart
         let (seconds, attoseconds) = elapsed.components
         return VRRPInstant(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
@@ -116,6 +121,7 @@ public final class VRRPDaemon: @unchecked Sendable {
             _ = instance.machine.handle(.fault(verdict.fault), at: now)
             perform(instance.machine.handle(.startup, at: now), for: instance)
         }
+        reconcileSyncGroups()
         while true {
             var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
                 + instances.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
@@ -147,8 +153,10 @@ public final class VRRPDaemon: @unchecked Sendable {
             for instance in instances where instance.machine.nextDeadline.map({ $0 <= afterPoll }) == true {
                 perform(instance.machine.handleDeadline(at: afterPoll), for: instance)
             }
+            reconcileSyncGroups()
         }
         for instance in instances { perform(instance.machine.handle(.shutdown, at: now), for: instance) }
+        for group in syncGroups { perform(group.coordinator.stop(), for: group) }
         // Like keepalived, give the STOP notify scripts up to one second before exiting.
         let giveUp = ContinuousClock.now + .seconds(1)
         while !stopScripts.isEmpty, ContinuousClock.now < giveUp {
@@ -168,7 +176,8 @@ public final class VRRPDaemon: @unchecked Sendable {
         case "/", "/status":
             let entries = instances.map { instance -> String in
                 let drops = instance.statistics.drops.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
-                return "{\"instance\":\"\(instance.config.name)\",\"state\":\"\(instance.machine.state.rawValue)\","
+                let group = instance.config.syncGroup.map { "\"sync_group\":\"\($0)\"," } ?? ""
+                return "{\"instance\":\"\(instance.config.name)\",\"state\":\"\(instance.machine.state.rawValue)\",\(group)"
                     + "\"virtual_router_id\":\(instance.config.virtualRouterID),\"interface\":\"\(instance.config.interface)\","
                     + "\"priority\":\(instance.config.priority),\"effective_priority\":\(instance.machine.effectivePriority),"
                     + "\"virtual_addresses\":[\(instance.config.virtualAddresses.map { "\"\($0.address)/\($0.prefixLength)\"" }.joined(separator: ","))],"
@@ -181,7 +190,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         }
     }
 
-    private func instanceLog(_ instance: Instance) -> (String) -> Void {
+    func instanceLog(_ instance: Instance) -> (String) -> Void {
         { [log] line in log("\(instance.config.name): \(line)") }
     }
 
@@ -218,7 +227,7 @@ public final class VRRPDaemon: @unchecked Sendable {
                                                        intervalCentiseconds: advert.intervalCentiseconds), at: now), for: instance)
     }
 
-    private func perform(_ actions: [VRRPAction], for instance: Instance) {
+    func perform(_ actions: [VRRPAction], for instance: Instance) {
         for action in actions {
             switch action {
             case .sendAdvertisement(let priority):
@@ -260,21 +269,8 @@ public final class VRRPDaemon: @unchecked Sendable {
             case .notify(let state):
                 instance.statistics.transitions += 1
                 metrics[instance: instance.config.name]?.transitions.increment()
-                let specific: String? = switch state {
-                case .master: instance.config.notifyMaster
-                case .backup: instance.config.notifyBackup
-                case .fault: instance.config.notifyFault
-                case .stop: instance.config.notifyStop
-                case .initialize: nil
-                }
-                var launched: [pid_t?] = []
-                if let specific { launched.append(ScriptRunner.launch(specific, as: scriptUser.commandPrefix, log: log)) }
-                if let generic = instance.config.notify {
-                    launched.append(ScriptRunner.launch(generic, arguments: ["INSTANCE", instance.config.name, state.rawValue,
-                                                                             String(instance.machine.effectivePriority)],
-                                                        as: scriptUser.commandPrefix, log: log))
-                }
-                if state == .stop { stopScripts.formUnion(launched.compactMap { $0 }) }
+                launchNotifyScripts(of: instance.config, state: state,
+                                    arguments: ["INSTANCE", instance.config.name, state.rawValue, String(instance.machine.effectivePriority)])
             case .log(let line):
                 log(line)
             }

@@ -11,6 +11,7 @@ extension VRRPStateMachine {
             if configuration.version == .v3 { masterIntervalCentiseconds = interval }
             if !lower { lowerMasterSince = nil }
             masterLeft = nil
+            wantsMaster = false
             timerDeadline = now + masterDownInterval
             return []
         }
@@ -64,6 +65,7 @@ extension VRRPStateMachine {
 
     mutating func becomeMaster(at now: VRRPInstant, reason: String) -> [VRRPAction] {
         state = .master
+        wantsMaster = false
         masterLeft = nil
         lowerMasterSince = nil
         masterIntervalCentiseconds = configuration.intervalCentiseconds

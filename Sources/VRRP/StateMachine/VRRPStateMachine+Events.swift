@@ -27,6 +27,8 @@ extension VRRPStateMachine {
         var actions: [VRRPAction] = []
         if let deadline = timerDeadline, deadline <= now {
             switch state {
+            case .backup where configuration.inSyncGroup:
+                actions += wantMaster(at: now)
             case .backup:
                 actions += becomeMaster(at: now, reason: masterLeft.map { "master \($0) left with priority 0" }
                                             ?? "no advertisement for the master-down interval")
@@ -55,9 +57,10 @@ extension VRRPStateMachine {
         if configuration.isOwner {
             return actions + becomeMaster(at: now, reason: "address owner (priority 255)")
         }
-        // keepalived waits a full master-down interval even with `state MASTER` (no sync group).
+        // keepalived waits a full master-down interval even with `state MASTER`, except in a sync group.
         state = .backup
-        timerDeadline = now + masterDownInterval
+        let syncedMaster = configuration.inSyncGroup && configuration.configuredAsMaster
+        timerDeadline = now + (syncedMaster ? advertInterval : masterDownInterval)
         actions += [.log("\(configuration.name): entering BACKUP state"), .notify(.backup)]
         return actions
     }
@@ -77,20 +80,29 @@ extension VRRPStateMachine {
         guard isFaulted != faulted else { return [] }
         faulted = isFaulted
         guard state != .initialize, state != .stop else { return [] }
-        if isFaulted {
-            var actions: [VRRPAction] = []
-            if state == .master { actions += [.sendAdvertisement(priority: 0), .removeVirtualAddresses] }
-            state = .fault
-            timerDeadline = nil
-            garpDeadline = nil
-            return actions + [.log("\(configuration.name): entering FAULT state"), .notify(.fault)]
+        if heldInFaultByGroup {
+            // Already in FAULT for the group: the group decides when to leave.
+            if isFaulted { heldInFaultByGroup = false }
+            return [.log("\(configuration.name): tracking reports \(isFaulted ? "a fault" : "the fault cleared") (already in FAULT with its sync group)")]
         }
+        if isFaulted { return enterFault(because: nil) }
         // Leaving FAULT always goes through BACKUP (owners excepted) and waits a full interval.
         if configuration.isOwner { return becomeMaster(at: now, reason: "fault cleared, address owner") }
         state = .backup
         masterIntervalCentiseconds = configuration.intervalCentiseconds
         timerDeadline = now + masterDownInterval
         return [.log("\(configuration.name): fault cleared, entering BACKUP state"), .notify(.backup)]
+    }
+
+    /// A master announces priority 0 and drops its addresses; timers stop until the fault clears.
+    mutating func enterFault(because reason: String?) -> [VRRPAction] {
+        var actions: [VRRPAction] = []
+        if state == .master { actions += [.sendAdvertisement(priority: 0), .removeVirtualAddresses] }
+        state = .fault
+        wantsMaster = false
+        timerDeadline = nil
+        garpDeadline = nil
+        return actions + [.log("\(configuration.name): \(reason.map { "\($0); " } ?? "")entering FAULT state"), .notify(.fault)]
     }
 
     private mutating func changePriority(_ priority: UInt8) -> [VRRPAction] {

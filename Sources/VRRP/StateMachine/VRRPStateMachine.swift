@@ -23,6 +23,12 @@ public struct VRRPStateMachine: Sendable {
         public var higherPrioritySendAdvert = false
         /// keepalived's `down_timer_adverts`.
         public var downTimerAdverts = 3
+        /// Member of a `vrrp_sync_group`: when the master-down timer runs out the instance only *wants*
+        /// MASTER (``VRRPStateMachine/wantsMaster``); a ``VRRPSyncGroup`` decides when members move.
+        public var inSyncGroup = false
+        /// `state MASTER`. Only matters in a sync group, where such a member waits one advert interval
+        /// (not a master-down interval) at start-up, as keepalived does.
+        public var configuredAsMaster = false
 
         public init(name: String, version: VRRPAdvertisement.Version, priority: UInt8, intervalCentiseconds: UInt16,
                     primaryAddress: VRRPAddress) {
@@ -62,8 +68,15 @@ public struct VRRPStateMachine: Sendable {
     /// In BACKUP with preempt_delay: when we first heard a lower-priority master.
     var lowerMasterSince: VRRPInstant?
     var faulted = false
+    /// In a sync group: the master-down timer ran out and the instance waits for the group to go MASTER.
+    public internal(set) var wantsMaster = false
+    /// In a sync group: in FAULT because another member is, not because of its own tracking.
+    public internal(set) var heldInFaultByGroup = false
     /// Why the master-down timer is running short (a priority-0 advert), for the takeover log line.
     var masterLeft: VRRPAddress?
+
+    /// Its own tracking (an interface down, a weight-0 script failing) says FAULT.
+    public var isFaulted: Bool { faulted }
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
