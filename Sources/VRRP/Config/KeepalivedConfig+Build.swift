@@ -62,7 +62,9 @@ extension KeepalivedConfig {
             case "vrrp_garp_interval": global.garpInterval = try reader.number(in: 0...1000)
             case "vrrp_gna_interval": global.gnaInterval = try reader.number(in: 0...1000)
             case "vrrp_skip_check_adv_addr": global.skipCheckAdvertisedAddresses = try reader.flag()
-            case "vrrp_strict": global.strict = try reader.flag()
+            case "vrrp_strict":
+                global.strict = try reader.flag()
+                global.strictLocation = reader.location
             case "script_user": global.scriptUser = try reader.commandLine()
             case "enable_script_security": global.enableScriptSecurity = try reader.flag()
             case "vrrp_startup_delay": global.startupDelay = try reader.number(in: 0...3600)
@@ -114,6 +116,7 @@ extension KeepalivedConfig {
             instances[index].trackInterfaces.removeAll { $0.name == instance.interface && $0.weight == nil }
         }
         try resolveSyncGroups()
+        try applyStrictMode()
     }
 }
 

@@ -27,6 +27,8 @@ public struct GlobalDefinitions: Sendable, Equatable {
     public var gnaInterval = 0.0
     public var skipCheckAdvertisedAddresses = false
     public var strict = false
+    /// Where `vrrp_strict` was set, for the notes it causes.
+    public var strictLocation: ConfigLocation?
     public var scriptUser: String?
     public var enableScriptSecurity = false
     public var startupDelay = 0.0
