@@ -28,7 +28,7 @@ public struct AuthzService: Service {
         let context = AuthzContext(
             holder: holder, decider: AuthzDecider(detailedRecording: configuration.detailedRecording), metrics: metrics,
             audit: buffer, maxBodyBytes: configuration.maxBodyBytes, enableMetrics: configuration.enableMetrics,
-            eventLoops: eventLoops)
+            eventLoops: eventLoops, tokenCacheSize: configuration.tokenCacheSize)
         let requestedPort = configuration.bindPort < 0 ? 0 : configuration.bindPort
         let server: AuthzHTTPServer
         do {

@@ -72,15 +72,12 @@ public struct JSONWebToken: Sendable {
     /// Checks `exp`, `nbf` and `iat` when present (jwt-go semantics): each must be a number; `exp` not past,
     /// `nbf` and `iat` not in the future.
     public func validateTimes(now: Int64) throws(JWTError) {
-        if let exp = try numericClaim("exp"), Double(now) >= exp {
-            throw JWTError(.expired, "token is expired")
-        }
-        if let nbf = try numericClaim("nbf"), Double(now) < nbf {
-            throw JWTError(.notYetValid, "token is not valid yet")
-        }
-        if let iat = try numericClaim("iat"), Double(now) < iat {
-            throw JWTError(.notYetValid, "token used before issued")
-        }
+        try times().validate(now: now)
+    }
+
+    /// The time claims, each a number when present.
+    public func times() throws(JWTError) -> JWTTimes {
+        JWTTimes(expires: try numericClaim("exp"), notBefore: try numericClaim("nbf"), issuedAt: try numericClaim("iat"))
     }
 
     /// A claim that must be a number when present.

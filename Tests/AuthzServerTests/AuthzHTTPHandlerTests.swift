@@ -13,7 +13,6 @@ import Testing
         let context = AuthzContext(holder: holder, decider: AuthzDecider(), metrics: AuthzMetrics(), audit: AuditBuffer(capacity: 1000),
                                    maxBodyBytes: maxBodyBytes, enableMetrics: true)
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
         try channel.pipeline.syncOperations.addHandler(AuthzHTTPHandler(context: context))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return (channel, context)
@@ -70,5 +69,49 @@ import Testing
         let answer = try? Self.send(broken, "GARBAGE\r\n\r\n")
         #expect(answer?.hasPrefix("HTTP/1.1 400") ?? true)
         #expect(!broken.isActive)
+    }
+}
+
+/// The byte-level handler: flushing, split reads, `Expect`, `HEAD`, HTTP/1.0 and refused requests.
+@Suite struct AuthzHTTPHandlerFramingTests {
+    typealias Fixture = AuthzHTTPHandlerTests
+
+    @Test func aRequestSplitAcrossReadsIsAnsweredOnceWhole() throws {
+        let (channel, _) = try Fixture.channel(snapshot: try AuthzDeciderTests.snapshot())
+        let body = AuthzDeciderTests.article
+        let request = "POST /v1/authz HTTP/1.1\r\nAuthorization: Bearer \(AuthzDeciderTests.token(claims: []))\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        var answer = ""
+        for byte in request.utf8 {
+            answer += try Fixture.send(channel, String(decoding: [byte], as: UTF8.self))
+            if byte != request.utf8.last { #expect(answer.isEmpty) }
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix(#"{"allowed":true}"#), "\(answer)")
+    }
+
+    @Test func expectContinueHeadAndHTTP10() throws {
+        let (channel, _) = try Fixture.channel(snapshot: try AuthzDeciderTests.snapshot())
+        let interim = try Fixture.send(channel, "POST /v1/authz HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+        #expect(try Fixture.send(channel, "{}").hasPrefix("HTTP/1.1 401"))
+        let head = try Fixture.send(channel, "HEAD /healthz HTTP/1.1\r\n\r\n")
+        #expect(head.hasPrefix("HTTP/1.1 200 OK") && head.contains("content-length: 15\r\n") && head.hasSuffix("\r\n\r\n"), "\(head)")
+        let old = try Fixture.send(channel, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(old.hasPrefix("HTTP/1.0 200 OK") && old.contains("connection: keep-alive\r\n"), "\(old)")
+        #expect(channel.isActive)
+        let last = try Fixture.send(channel, "GET /healthz HTTP/1.0\r\n\r\n")
+        #expect(last.contains("connection: close\r\n"))
+        #expect(!channel.isActive)
+    }
+
+    @Test func smugglingAttemptsGet400AndTheConnectionCloses() throws {
+        let (channel, _) = try Fixture.channel(snapshot: try AuthzDeciderTests.snapshot())
+        let answer = try Fixture.send(channel, "POST /v1/authz HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n")
+        #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request") && answer.contains("Content-Length and Transfer-Encoding"), "\(answer)")
+        #expect(answer.components(separatedBy: "HTTP/1.1").count == 2, "nothing after the refused request is answered")
+        #expect(!channel.isActive)
+        let (large, _) = try Fixture.channel(snapshot: nil)
+        let refused = try Fixture.send(large, "GET /healthz HTTP/1.1\r\nX: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
+        #expect(refused.hasPrefix("HTTP/1.1 431"), "\(refused)")
+        #expect(!large.isActive)
     }
 }

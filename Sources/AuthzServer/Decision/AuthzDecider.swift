@@ -27,8 +27,16 @@ public struct AuthzDecider: Sendable {
     public func decide(
         authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, recordID: () -> String
     ) -> AuthzOutcome {
+        decide(authorization: authorization, body: body, snapshot: snapshot, now: now, tokens: nil, recordID: recordID)
+    }
+
+    /// Decides one request, remembering verified tokens in `tokens` (the event loop's cache).
+    func decide(
+        authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, tokens: VerifiedTokenCache?,
+        recordID: () -> String
+    ) -> AuthzOutcome {
         let owner: String
-        switch authenticate(authorization, snapshot: snapshot, now: now) {
+        switch authenticate(authorization, snapshot: snapshot, now: now, tokens: tokens) {
         case .failure(let error): return Self.error(error)
         case .success(let username): owner = username
         }
@@ -61,9 +69,16 @@ public struct AuthzDecider: Sendable {
     }
 
     /// §2.2: the secret-signed JWT names its secret in `kid`; the owner of that secret is the caller.
-    func authenticate(_ header: String?, snapshot: AuthzSnapshot, now: Int64) -> Result<String, IAMError> {
+    func authenticate(_ header: String?, snapshot: AuthzSnapshot, now: Int64, tokens: VerifiedTokenCache? = nil)
+        -> Result<String, IAMError>
+    {
         guard let header, !header.isEmpty else { return .failure(IAMError(.missingHeader)) }
         let token = Self.bearerToken(header)
+        if let known = tokens?.entry(for: token, revision: snapshot.revision) {
+            // Verified before against this very snapshot: only the clock can have changed the answer.
+            do { try known.times.validate(now: now) } catch { return .failure(IAMError(.signatureInvalid, error.message)) }
+            return Self.checkExpiry(of: known.secretExpires, now: now).map { known.username }
+        }
         let parsed: JSONWebToken
         do { parsed = try JSONWebToken(parsing: token) } catch {
             return .failure(IAMError(.signatureInvalid, error.message))
@@ -75,16 +90,23 @@ public struct AuthzDecider: Sendable {
         guard let secret = snapshot.secrets[keyID] else {
             return .failure(IAMError(.signatureInvalid, "no secret has this kid"))
         }
+        let times: JWTTimes
         do {
             try parsed.verifySignature(key: secret.key)
-            try parsed.validateTimes(now: now)
+            times = try parsed.times()
+            try times.validate(now: now)
         } catch {
             return .failure(IAMError(.signatureInvalid, error.message))
         }
-        if secret.expires >= 1, now > secret.expires {
-            return .failure(IAMError(.expired, "the secret expired at \(secret.expires)"))
-        }
+        if case .failure(let error) = Self.checkExpiry(of: secret.expires, now: now) { return .failure(error) }
+        tokens?.store(.init(revision: snapshot.revision, username: secret.username, times: times, secretExpires: secret.expires),
+                      for: token)
         return .success(secret.username)
+    }
+
+    /// A secret's `expires` (unix seconds; below 1: never).
+    private static func checkExpiry(of expires: Int64, now: Int64) -> Result<Void, IAMError> {
+        expires >= 1 && now > expires ? .failure(IAMError(.expired, "the secret expired at \(expires)")) : .success(())
     }
 
     /// Go's `Sscanf("Bearer %s")`: the first word after the prefix; any other scheme leaves it empty. On UTF-8

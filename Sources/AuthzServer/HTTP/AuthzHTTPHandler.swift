@@ -1,108 +1,173 @@
 import Foundation
 import IAMResources
 import NIOCore
-import NIOHTTP1
 
-/// One connection of the authz server, as a SwiftNIO channel handler: `POST /v1/authz` decided on the event loop
-/// that read it (no hop into Swift Concurrency), plus `/healthz`, `/version` and `/metrics`.
+/// One connection of the authz server, as a SwiftNIO channel handler on the raw bytes: `POST /v1/authz` decided on
+/// the event loop that read it (no hop into Swift Concurrency, no general-purpose HTTP pipeline), plus `/healthz`,
+/// `/version` and `/metrics`. Requests are read by ``HTTPRequestScanner``; answers are written as one buffer each
+/// and flushed once per read, so pipelined requests share a write.
 final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let context: AuthzContext
-    private var head: HTTPRequestHead?
+    private var scanner: HTTPRequestScanner
+    private var pending: ByteBuffer?
+    private var head: ScannedRequestHead?
     private var body: ByteBuffer?
-    /// The request is being refused (413) and the rest of it is ignored.
-    private var discarding = false
+    private var needsFlush = false
+    private var closing = false
 
-    init(context: AuthzContext) {
+    init(context: AuthzContext, maxHeadBytes: Int = 16 << 10) {
         self.context = context
+        scanner = HTTPRequestScanner(maxHeadBytes: maxHeadBytes)
     }
 
     func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        var incoming = unwrapInboundIn(data)
+        guard !closing else { return }
+        if pending == nil || pending!.readableBytes == 0 {
+            pending = incoming
+        } else {
+            pending!.writeBuffer(&incoming)
+        }
+        do {
+            while !closing, let event = try scanner.next(&pending!) {
+                handle(event, channelContext)
+            }
+        } catch {
+            refuse(channelContext, status: error.status, error: IAMError(.bind, "malformed HTTP request: \(error.reason)"))
+        }
+        if let buffer = pending, buffer.readableBytes == 0 { pending = nil } else { pending?.discardReadBytes() }
+    }
+
+    func channelReadComplete(context channelContext: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            channelContext.flush()
+        }
+    }
+
+    private func handle(_ event: HTTPRequestScanner.Event, _ channelContext: ChannelHandlerContext) {
+        switch event {
         case .head(let head):
             self.head = head
             body = nil
-            discarding = false
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > context.maxBodyBytes {
+            if case .length(let length) = head.framing, length > context.maxBodyBytes {
                 refuseBody(channelContext)
-                return
-            }
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                channelContext.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            } else if head.expectContinue, head.framing != .none {
+                channelContext.write(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+                needsFlush = true
             }
         case .body(var chunk):
-            guard !discarding else { return }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
             if body!.readableBytes > context.maxBodyBytes { refuseBody(channelContext) }
         case .end:
-            guard !discarding, let head else { return }
+            guard let head else { return }
             self.head = nil
             respond(channelContext, head)
         }
     }
 
     private func refuseBody(_ channelContext: ChannelHandlerContext) {
-        guard let head else { return }
-        discarding = true
-        body = nil
-        self.head = nil
         let error = IAMError(.bodyTooLarge, "the body is larger than server.max-body-bytes (\(context.maxBodyBytes) bytes)")
         // The rest of the body is not read: the connection closes after the answer.
-        write(channelContext, head, status: 413, body: AuthzDecider.errorBody(error), close: true)
+        refuse(channelContext, status: 413, error: error)
     }
 
-    private func respond(_ channelContext: ChannelHandlerContext, _ head: HTTPRequestHead) {
-        // The path without the query, without splitting the URI into an array on every request.
-        let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
-        let close = !head.isKeepAlive
+    /// Answers and closes: the rest of the stream cannot be trusted to start a request.
+    private func refuse(_ channelContext: ChannelHandlerContext, status: Int, error: IAMError) {
+        let minor = head?.minorVersion ?? 1
+        head = nil
+        body = nil
+        closing = true
+        write(channelContext, minorVersion: minor, isHead: false, status: status, body: AuthzDecider.errorBody(error), close: true)
+    }
+
+    private func respond(_ channelContext: ChannelHandlerContext, _ head: ScannedRequestHead) {
+        let path = head.path
+        let close = !head.keepAlive
+        let reply = { [self] (status: Int, text: String, contentType: String) in
+            write(channelContext, minorVersion: head.minorVersion, isHead: head.method == "HEAD", status: status, body: text, close: close,
+                  contentType: contentType)
+        }
+        let json = "application/json; charset=utf-8"
         switch (head.method, path) {
-        case (.POST, "/v1/authz"):
+        case ("POST", "/v1/authz"):
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
-            let outcome = context.decide(authorization: head.headers.first(name: "authorization"), body: bytes,
-                                         shard: context.shard(of: channelContext.eventLoop))
-            write(channelContext, head, status: outcome.status, body: outcome.body, close: close)
-        case (.GET, "/healthz"), (.HEAD, "/healthz"):
+            let loop = channelContext.eventLoop
+            let outcome = context.decide(authorization: head.authorization, body: bytes, shard: context.shard(of: loop),
+                                         tokens: context.tokenCache(of: loop))
+            reply(outcome.status, outcome.body, json)
+        case ("GET", "/healthz"), ("HEAD", "/healthz"):
             if context.holder.snapshot != nil {
-                write(channelContext, head, status: 200, body: #"{"status":"ok"}"#, close: close)
+                reply(200, #"{"status":"ok"}"#, json)
             } else {
-                write(channelContext, head, status: 503, body: #"{"status":"no snapshot yet: the apiserver has not been reached"}"#, close: close)
+                reply(503, #"{"status":"no snapshot yet: the apiserver has not been reached"}"#, json)
             }
-        case (.GET, "/version"):
-            write(channelContext, head, status: 200, body: BuildInfo.json, close: close)
-        case (.GET, "/metrics") where context.enableMetrics:
+        case ("GET", "/version"):
+            reply(200, BuildInfo.json, json)
+        case ("GET", "/metrics") where context.enableMetrics:
             context.refreshGauges()
-            write(channelContext, head, status: 200, body: context.metrics.text, close: close,
-                  contentType: "text/plain; version=0.0.4; charset=utf-8")
+            reply(200, context.metrics.text, "text/plain; version=0.0.4; charset=utf-8")
         default:
             // marmotedu/iam authenticates before routing: an unknown path with a bad token is a 401, not a 404.
-            let error = context.authenticationError(head.headers.first(name: "authorization"))
-                ?? IAMError(.pageNotFound, "\(head.method.rawValue) \(path) is not served here; decisions are POST /v1/authz")
-            write(channelContext, head, status: error.code.httpStatus, body: AuthzDecider.errorBody(error), close: close)
+            let error = context.authenticationError(head.authorization)
+                ?? IAMError(.pageNotFound, "\(head.method) \(path) is not served here; decisions are POST /v1/authz")
+            reply(error.code.httpStatus, AuthzDecider.errorBody(error), json)
         }
+        if close { closing = true }
     }
 
-    private func write(_ channelContext: ChannelHandlerContext, _ request: HTTPRequestHead, status: Int, body: String,
+    private func write(_ channelContext: ChannelHandlerContext, minorVersion: Int, isHead: Bool, status: Int, body: String,
                        close: Bool, contentType: String = "application/json; charset=utf-8") {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: contentType)
-        headers.add(name: "content-length", value: String(body.utf8.count))
-        if close { headers.add(name: "connection", value: "close") }
-        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
-        channelContext.write(wrapOutboundOut(.head(head)), promise: nil)
-        if request.method != .HEAD {
-            var buffer = channelContext.channel.allocator.buffer(capacity: body.utf8.count)
-            buffer.writeString(body)
-            channelContext.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let length = body.utf8.count
+        var buffer = channelContext.channel.allocator.buffer(capacity: length + 160)
+        buffer.writeString(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeString(HTTPStatusLine.text(status))
+        buffer.writeString("\r\ncontent-type: ")
+        buffer.writeString(contentType)
+        buffer.writeString("\r\ncontent-length: ")
+        buffer.writeString(String(length))
+        if close {
+            buffer.writeString("\r\nconnection: close")
+        } else if minorVersion == 0 {
+            buffer.writeString("\r\nconnection: keep-alive")
         }
-        let done = channelContext.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if close { done.whenComplete { [channel = channelContext.channel] _ in channel.close(promise: nil) } }
+        buffer.writeString("\r\n\r\n")
+        if !isHead { buffer.writeString(body) }
+        if close {
+            channelContext.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { [channel = channelContext.channel] _ in
+                channel.close(promise: nil)
+            }
+        } else {
+            channelContext.write(wrapOutboundOut(buffer), promise: nil)
+            needsFlush = true
+        }
     }
 
     func errorCaught(context channelContext: ChannelHandlerContext, error: any Error) {
-        // Malformed HTTP: NIO's HTTPServerProtocolErrorHandler has answered 400; close quietly.
         channelContext.close(promise: nil)
+    }
+}
+
+/// Status code and reason phrase of the answers authz gives.
+enum HTTPStatusLine {
+    static func text(_ status: Int) -> String {
+        switch status {
+        case 200: "200 OK"
+        case 400: "400 Bad Request"
+        case 401: "401 Unauthorized"
+        case 403: "403 Forbidden"
+        case 404: "404 Not Found"
+        case 413: "413 Payload Too Large"
+        case 431: "431 Request Header Fields Too Large"
+        case 500: "500 Internal Server Error"
+        case 501: "501 Not Implemented"
+        case 503: "503 Service Unavailable"
+        case 505: "505 HTTP Version Not Supported"
+        default: "\(status) Status \(status)"
+        }
     }
 }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The listening socket of the authz server: HTTP/1.1 with keep-alive, one ``AuthzHTTPHandler`` per connection,
@@ -15,9 +14,7 @@ struct AuthzHTTPServer {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Malformed requests get NIO's 400 and the connection closes; header blocks are capped by the
-                    // decoder (80 KiB).
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // Malformed requests get 400 and the connection closes; request heads are capped at 16 KiB (431).
                     try channel.pipeline.syncOperations.addHandler(AuthzHTTPHandler(context: context))
                 }
             }

@@ -1,0 +1,38 @@
+internal import IAMTokens
+
+/// Tokens whose signature was verified against one snapshot revision, so a client that repeats its token (the
+/// usual case: a token is signed once and used until it expires) skips base64, JSON and HMAC. The time claims and
+/// the secret's expiry are still checked on every use, and a new snapshot revision (any write: a secret deleted,
+/// its key or owner changed) invalidates every entry. One cache per event loop, touched only by it: no lock.
+final class VerifiedTokenCache: @unchecked Sendable {
+    struct Entry {
+        var revision: Int64
+        var username: String
+        var times: JWTTimes
+        var secretExpires: Int64
+    }
+
+    private var entries: [String: Entry] = [:]
+    /// At most this many tokens; when full, the cache starts over (cheaper than tracking use, and rare).
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    var count: Int { entries.count }
+    /// Lookups answered from the cache.
+    private(set) var hits = 0
+
+    func entry(for token: Substring, revision: Int64) -> Entry? {
+        guard let entry = entries[String(token)], entry.revision == revision else { return nil }
+        hits += 1
+        return entry
+    }
+
+    func store(_ entry: Entry, for token: Substring) {
+        guard capacity > 0 else { return }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[String(token)] = entry
+    }
+}

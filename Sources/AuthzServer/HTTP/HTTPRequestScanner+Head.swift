@@ -1,0 +1,140 @@
+extension HTTPRequestScanner {
+    /// The request line and the headers authz reads, from the head's bytes (without the final CRLF CRLF).
+    static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
+        var lines = try splitLines(bytes)
+        guard !lines.isEmpty else { throw .bad("empty request") }
+        var head = try requestLine(lines.removeFirst())
+        var contentLength: Int?
+        var chunked = false
+        var connectionTokens: [String] = []
+        for line in lines {
+            guard let first = line.first else { throw .bad("an empty header line") }
+            guard first != 0x20, first != 0x09 else { throw .bad("obsolete line folding (a header line starting with whitespace)") }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { throw .bad("a header line without a name") }
+            let name = line[..<colon]
+            guard name.allSatisfy(isTokenByte) else { throw .bad("whitespace or an invalid character in a header name") }
+            let value = trimmed(line[(colon + 1)...])
+            guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .bad("a control character in a header value") }
+            // Only names of an interesting length are lowered and compared (most headers are skipped at once).
+            guard Self.interestingNameLengths.contains(name.count) else { continue }
+            switch lowercased(name) {
+            case "content-length":
+                guard let length = decimal(value) else { throw .bad("Content-Length must be a decimal number") }
+                if let earlier = contentLength, earlier != length { throw .bad("two different Content-Length headers") }
+                contentLength = length
+            case "transfer-encoding":
+                guard lowercased(value[...]) == "chunked", !chunked else {
+                    throw HTTPScanError(status: 501, reason: "only Transfer-Encoding: chunked is supported")
+                }
+                chunked = true
+            case "connection":
+                connectionTokens += lowercased(value[...]).split(separator: ",").map { String($0.trimmingWhitespace()) }
+            case "authorization":
+                guard head.authorization == nil else { throw .bad("two Authorization headers") }
+                head.authorization = String(decoding: value, as: UTF8.self)
+            case "expect":
+                head.expectContinue = lowercased(value[...]) == "100-continue"
+            default:
+                break
+            }
+        }
+        if chunked, contentLength != nil { throw .bad("both Content-Length and Transfer-Encoding") }
+        if chunked, head.minorVersion == 0 { throw .bad("Transfer-Encoding in an HTTP/1.0 request") }
+        head.framing = chunked ? .chunked : contentLength.map { .length($0) } ?? .none
+        head.keepAlive = head.minorVersion == 1 ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
+        return head
+    }
+
+    /// CRLF-separated lines; a bare CR or LF is an error.
+    private static func splitLines(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case 13:
+                guard index + 1 < bytes.endIndex, bytes[index + 1] == 10 else { throw .bad("a bare CR in the request head") }
+                lines.append(bytes[start..<index])
+                index += 2
+                start = index
+            case 10:
+                throw .bad("a bare LF in the request head")
+            default:
+                index += 1
+            }
+        }
+        lines.append(bytes[start..<bytes.endIndex])
+        return lines
+    }
+
+    private static func requestLine(_ line: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
+        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte), !parts[1].isEmpty,
+              parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else {
+            throw .bad("the request line must be METHOD TARGET HTTP/1.x")
+        }
+        let version = parts[2]
+        let minor: Int
+        switch version {
+        case _ where version.elementsEqual(http11): minor = 1
+        case _ where version.elementsEqual(http10): minor = 0
+        case _ where version.starts(with: httpPrefix) && version.count == 8:
+            throw HTTPScanError(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are served")
+        default:
+            throw .bad("the request line must end with HTTP/1.0 or HTTP/1.1")
+        }
+        return ScannedRequestHead(method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
+                                  minorVersion: minor, keepAlive: true, authorization: nil)
+    }
+
+    /// content-length, transfer-encoding, connection, authorization, expect.
+    private static let interestingNameLengths: Set<Int> = [14, 17, 10, 13, 6]
+
+    /// RFC 9110 token characters, as a table.
+    private static let tokenBytes: [Bool] = (0...255).map { byte in
+        let scalar = UInt8(byte)
+        switch scalar {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("!#$%&'*+-.^_`|~".utf8).contains(scalar)
+        }
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool { tokenBytes[Int(byte)] }
+
+    private static let http11 = Array("HTTP/1.1".utf8)
+    private static let http10 = Array("HTTP/1.0".utf8)
+    private static let httpPrefix = Array("HTTP/".utf8)
+
+    private static func trimmed(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = value
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
+
+    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static func decimal(_ bytes: ArraySlice<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 15 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> Substring {
+        var slice = self
+        while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }
+        while slice.last == " " || slice.last == "\t" { slice = slice.dropLast() }
+        return slice
+    }
+}
