@@ -43,7 +43,7 @@ wait_for() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sle
 pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$(free_port)")
 psql -q "$pg_url" -c "CREATE DATABASE bench"
 store=$(echo "$pg_url" | sed 's#/postgres?#/bench?#')
-port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port)
+port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port) port_cold=$(free_port)
 for port in $port_a $port_b; do
     IAM_ADMIN_PASSWORD=Admin@2021 "$iam" apiserver --store "$store" --insecure.bind-port "$port" --cluster.token $token \
         --bcrypt-cost 4 --jwt.key bench-jwt-key --log.level warning >"$scratch/apiserver-$port.log" 2>&1 &
@@ -55,6 +55,13 @@ done
 authz_pid=$!
 pids+=($authz_pid)
 wait_for "http://127.0.0.1:$port_authz/healthz"
+# The same server with its verified-token cache off: every request parses the token and runs the HMAC.
+mkdir -p "$scratch/cold"
+"$iam" authz --apiserver "http://127.0.0.1:$port_b" --cluster.token $token --insecure.bind-port "$port_cold" \
+    --server.token-cache-size 0 --data-dir "$scratch/cold" --log.level warning >"$scratch/authz-cold.log" 2>&1 &
+cold_pid=$!
+pids+=($cold_pid)
+wait_for "http://127.0.0.1:$port_cold/healthz"
 
 echo "# iam authz benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m)"
 echo
@@ -120,11 +127,12 @@ $(echo "$out" | awk '/Non-2xx/ {print $5}')"
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1 1000/' | awk '{printf "%.2f\n", $1*$2}'; }
 
-: >"$scratch/nginx.rows"; : >"$scratch/authz.rows"
+: >"$scratch/nginx.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' >"$scratch/audit-before"
 for round in $(seq 1 "$rounds"); do
     run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
     run authz "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/authz.lua" >>"$scratch/authz.rows"
+    run cold "$cold_pid" "http://127.0.0.1:$port_cold/v1/authz" "$scratch/authz.lua" >>"$scratch/cold.rows"
 done
 sleep 1
 column() { awk -v c="$2" '{print $c}' "$1"; }
@@ -133,11 +141,12 @@ echo
 echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | vs nginx CPU | non-2xx |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 nginx_cpu=$(column "$scratch/nginx.rows" 4 | median)
-for name in nginx authz; do
+for name in nginx authz cold; do
     rows="$scratch/$name.rows"
     cpu=$(column "$rows" 4 | median)
     label="nginx 1 worker, static 200 (return)"
     [ $name = authz ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
+    [ $name = cold ] && label="the same, token cache off (every token parsed and verified)"
     echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(column "$rows" 5 | median) |"
 done
 echo
