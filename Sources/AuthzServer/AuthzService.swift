@@ -24,7 +24,12 @@ public struct AuthzService: Service {
         let holder = SnapshotHolder()
         let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         let link = APIServerLink(urls: configuration.apiservers, token: configuration.clusterToken, logger: logger)
-        let buffer = configuration.analyticsEnabled ? AuditBuffer(capacity: max(configuration.recordsPerBatch * 50, 100_000), shards: eventLoops.count) : nil
+        let spool = AuditSpool(path: configuration.effectiveSpoolFile)
+        let buffer = configuration.analyticsEnabled
+            ? AuditBuffer(capacity: max(configuration.recordsPerBatch * 50, 100_000), shards: eventLoops.count) { [metrics, logger] shed in
+                AuditShipper.keep(shed, in: spool, metrics: metrics, logger: logger)
+            }
+            : nil
         let context = AuthzContext(
             holder: holder, decider: AuthzDecider(detailedRecording: configuration.detailedRecording), metrics: metrics,
             audit: buffer, maxBodyBytes: configuration.maxBodyBytes, enableMetrics: configuration.enableMetrics,
@@ -42,7 +47,7 @@ public struct AuthzService: Service {
         let follower = SnapshotFollower(link: link, holder: holder, metrics: metrics, waitSeconds: configuration.feedWaitSeconds,
                                         detailedRecording: configuration.detailedRecording, logger: logger)
         let shipper = buffer.map {
-            AuditShipper(buffer: $0, spool: AuditSpool(path: configuration.effectiveSpoolFile), link: link, metrics: metrics,
+            AuditShipper(buffer: $0, spool: spool, link: link, metrics: metrics,
                          batchSize: configuration.recordsPerBatch,
                          flushInterval: .milliseconds(configuration.flushIntervalMilliseconds), logger: logger)
         }

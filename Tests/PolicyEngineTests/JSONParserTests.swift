@@ -43,3 +43,16 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22]) }  // not UTF-8
     }
 }
+
+/// String literals as Go's encoding/json writes them (without HTML escaping), and back.
+@Suite struct JSONQuotingTests {
+    @Test func escapesExactlyWhatJSONNeeds() throws {
+        #expect(quoteJSON("") == #""""#)
+        #expect(quoteJSON("plain text, é and 日本") == #""plain text, é and 日本""#)
+        #expect(quoteJSON("a\"b\\c\nd\re\tf\u{1}g\u{1F}") == #""a\"b\\c\nd\re\tf\u0001g\u001f""#)
+        #expect(quoteJSON(#"{"k":"v"}"#) == #""{\"k\":\"v\"}""#)
+        for text in ["x", "\"", "\\\\", "\u{0}", "mixed \"é\" \u{7}", String(repeating: "\"a", count: 1000)] {
+            #expect(try JSONValue.parse(quoteJSON(text)) == .string(text), "\(text.debugDescription)")
+        }
+    }
+}

@@ -95,12 +95,19 @@ struct AuditShipper: Sendable {
 
     /// Writes a batch nobody took to the spool; if even that fails the records are counted as dropped.
     private func keep(_ batch: [AuditRecord]) {
+        _ = Self.keep(batch, in: spool, metrics: metrics, logger: logger)
+    }
+
+    /// Writes `batch` to `spool` (also the buffer's overflow); false, counted and logged, when the spool failed.
+    static func keep(_ batch: [AuditRecord], in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger) -> Bool {
         do {
             try spool.append(batch.map(AuditSpool.line))
             metrics.auditSpooled.increment(by: Int64(batch.count))
+            return true
         } catch {
             metrics.auditDropped.increment(by: Int64(batch.count))
             logger.error("\(batch.count) audit records lost: \(error)")
+            return false
         }
     }
 

@@ -19,24 +19,37 @@ extension JSONValue: CustomStringConvertible {
     /// returns the text unchanged between quotes when nothing needs escaping: the audit records of every decision
     /// pass through here.
     public static func quoted(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + text + "\"" }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 16)
-        bytes.append(0x22)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: bytes.append(byte)
+        var text = text
+        return text.withUTF8 { source in
+            // First pass: the exact length, so the result is written once into its own storage.
+            var extra = 0
+            for byte in source where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+                extra += byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5
+            }
+            if extra == 0 { return "\"" + String(decoding: source, as: UTF8.self) + "\"" }
+            return String(unsafeUninitializedCapacity: source.count + extra + 2) { output in
+                let hex: StaticString = "0123456789abcdef"
+                var index = 0
+                func put(_ byte: UInt8) {
+                    output[index] = byte
+                    index += 1
+                }
+                put(0x22)
+                for byte in source {
+                    switch byte {
+                    case 0x22, 0x5C: put(0x5C); put(byte)
+                    case 0x0A: put(0x5C); put(UInt8(ascii: "n"))
+                    case 0x0D: put(0x5C); put(UInt8(ascii: "r"))
+                    case 0x09: put(0x5C); put(UInt8(ascii: "t"))
+                    case 0..<0x20:
+                        put(0x5C); put(UInt8(ascii: "u")); put(0x30); put(0x30)
+                        put(hex.utf8Start[Int(byte >> 4)]); put(hex.utf8Start[Int(byte & 15)])
+                    default: put(byte)
+                    }
+                }
+                put(0x22)
+                return index
             }
         }
-        bytes.append(0x22)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
