@@ -166,6 +166,9 @@ extension InstanceConfig {
             config.warnings.append(KeepalivedConfigNote(location: location, message: "vrrp_instance \(name): VRRPv2 advertises whole seconds; advert_int \(advertInterval) rounded to \(max(1, advertInterval.rounded()))"))
             advertInterval = max(1, advertInterval.rounded())
         }
+        if let first = virtualAddresses.first, !first.address.isIPv4, !(first.address.bytes[0] == 0xFE && first.address.bytes[1] & 0xC0 == 0x80) {
+            config.warnings.append(KeepalivedConfigNote(location: first.location, message: "vrrp_instance \(name): the first IPv6 virtual address should be link-local (RFC 5798 §5.2.9), as keepalived also warns"))
+        }
         if virtualAddresses.isEmpty {
             config.warnings.append(KeepalivedConfigNote(location: location, message: "vrrp_instance \(name) has no virtual_ipaddress: it elects a master but moves no address"))
         }

@@ -21,19 +21,31 @@ public struct NetworkInterface: Sendable, Equatable {
 
     /// The interface's first IPv4 address that is not `excluding` (the virtual addresses).
     public func primaryIPv4(excluding: Set<VRRPAddress> = []) -> VRRPAddress? {
+        addresses(family: AF_INET).first { !excluding.contains($0) }
+    }
+
+    /// The interface's IPv6 link-local address (fe80::/10): the source of VRRPv3 adverts over IPv6.
+    public func linkLocalIPv6() -> VRRPAddress? {
+        addresses(family: AF_INET6).first { $0.bytes[0] == 0xFE && $0.bytes[1] & 0xC0 == 0x80 }
+    }
+
+    /// The interface's addresses of one family, from getifaddrs(3).
+    private func addresses(family: Int32) -> [VRRPAddress] {
         var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
+        var found: [VRRPAddress] = []
         var cursor: UnsafeMutablePointer<ifaddrs>? = first
         while let entry = cursor {
             defer { cursor = entry.pointee.ifa_next }
             guard String(cString: entry.pointee.ifa_name) == name, let socketAddress = entry.pointee.ifa_addr,
-                  socketAddress.pointee.sa_family == sa_family_t(AF_INET) else { continue }
-            let address = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
-            let candidate = VRRPAddress.v4(address)
-            if !excluding.contains(candidate) { return candidate }
+                  socketAddress.pointee.sa_family == sa_family_t(family) else { continue }
+            // sockaddr_in: the address is bytes 4..<8; sockaddr_in6: bytes 8..<24 (network order in both).
+            let (offset, length) = family == AF_INET ? (4, 4) : (8, 16)
+            let bytes = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(socketAddress) + offset, count: length))
+            if let address = VRRPAddress(bytes: bytes[...]) { found.append(address) }
         }
-        return nil
+        return found
     }
 
     /// Carrier and administrative state: up when the interface is up and has a link.

@@ -11,8 +11,7 @@ public final class VRRPDaemon: @unchecked Sendable {
     final class Instance {
         let config: InstanceConfig
         let interface: NetworkInterface
-        let socket: VRRPSocket
-        let garp: GratuitousARPSender
+        let transport: VRRPTransport
         let source: VRRPAddress
         let destinations: [VRRPAddress]
         var machine: VRRPStateMachine
@@ -26,14 +25,16 @@ public final class VRRPDaemon: @unchecked Sendable {
             self.config = config
             interface = try NetworkInterface(name: config.interface)
             let virtual = Set(config.virtualAddresses.map(\.address))
-            guard let source = config.unicastSource ?? interface.primaryIPv4(excluding: virtual) else {
-                throw SystemCallError("no IPv4 address on \(config.interface) to send from", code: EADDRNOTAVAIL)
+            let isIPv6 = config.virtualAddresses.first.map { !$0.address.isIPv4 } ?? config.unicastPeers.first.map { !$0.isIPv4 } ?? false
+            // IPv6 adverts come from the link-local address (RFC 5798 §5.1.2.1) unless unicast_src_ip says otherwise.
+            guard let source = config.unicastSource ?? (isIPv6 ? interface.linkLocalIPv6() : interface.primaryIPv4(excluding: virtual)) else {
+                throw SystemCallError("no \(isIPv6 ? "IPv6 link-local" : "IPv4") address on \(config.interface) to send from", code: EADDRNOTAVAIL)
             }
             self.source = source
             let multicast = config.unicastPeers.isEmpty
-            destinations = multicast ? [global.multicastGroup4] : config.unicastPeers
-            socket = try VRRPSocket(interface: interface, multicastGroup: multicast ? global.multicastGroup4 : nil)
-            garp = try GratuitousARPSender(interface: interface)
+            let group = isIPv6 ? global.multicastGroup6 : global.multicastGroup4
+            destinations = multicast ? [group] : config.unicastPeers
+            transport = try VRRPTransport(interface: interface, source: source, multicastGroup: multicast ? group : nil)
             let version = config.version ?? global.vrrpVersion
             let interval = UInt16(max(1, (config.advertInterval * 100).rounded()))
             var machineConfig = VRRPStateMachine.Configuration(name: config.name, version: version, priority: config.priority,
@@ -74,9 +75,6 @@ public final class VRRPDaemon: @unchecked Sendable {
         self.log = log
         status = try statusAddress.map(StatusServer.init)
         addresses = try AddressManager()
-        for instance in config.instances where instance.virtualAddresses.contains(where: { !$0.address.isIPv4 }) {
-            throw SystemCallError("vrrp_instance \(instance.name): IPv6 virtual addresses are not supported by this version of the daemon (iam vrrp --check accepts them)", code: EAFNOSUPPORT)
-        }
         scriptUser = ScriptUser.resolve(config.global)
         if let warning = scriptUser.warning { log("warning: \(warning)") }
         if config.global.enableScriptSecurity {
@@ -124,7 +122,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         reconcileSyncGroups()
         while true {
             var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
-                + instances.map { pollfd(fd: $0.socket.descriptor, events: Int16(POLLIN), revents: 0) }
+                + instances.map { pollfd(fd: $0.transport.descriptor, events: Int16(POLLIN), revents: 0) }
                 + (status.map { [pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
             let current = now
             let deadline = (instances.compactMap(\.machine.nextDeadline) + instances.compactMap { $0.tracker.nextDeadline(now: current) }).min()
@@ -147,7 +145,7 @@ public final class VRRPDaemon: @unchecked Sendable {
                 if let verdict = instance.tracker.poll(now: now, log: instanceLog(instance)) { apply(verdict, to: instance) }
             }
             for (index, instance) in instances.enumerated() where descriptors[index + 1].revents & Int16(POLLIN) != 0 {
-                while let packet = instance.socket.receive() { receive(packet, on: instance) }
+                while let packet = instance.transport.receive() { receive(packet, on: instance) }
             }
             let afterPoll = now
             for instance in instances where instance.machine.nextDeadline.map({ $0 <= afterPoll }) == true {
@@ -199,10 +197,10 @@ public final class VRRPDaemon: @unchecked Sendable {
         perform(instance.machine.handle(.fault(verdict.fault), at: now), for: instance)
     }
 
-    private func receive(_ packet: [UInt8], on instance: Instance) {
+    private func receive(_ packet: Result<ReceivedAdvertisement, VRRPDropReason>, on instance: Instance) {
         let received: ReceivedAdvertisement
         do {
-            received = try VRRPAdvertisement.decode(ipv4Packet: packet[...])
+            received = try packet.get()
         } catch {
             metrics[instance: instance.config.name]?.drops[error.name]?.increment()
             if instance.statistics.drop(error) { log("\(instance.config.name): dropped a packet (\(error)); further drops of this kind are only counted") }
@@ -239,8 +237,7 @@ public final class VRRPDaemon: @unchecked Sendable {
                 if advert.version == .v3 { advert.authentication = .none }
                 for destination in instance.destinations {
                     do {
-                        try instance.socket.send(advert.encode(source: instance.source, destination: destination),
-                                                 from: instance.source, to: destination)
+                        try instance.transport.send(advert, from: instance.source, to: destination)
                         instance.statistics.advertisementsSent += 1
                         metrics[instance: instance.config.name]?.sent.increment()
                     } catch {
@@ -263,7 +260,7 @@ public final class VRRPDaemon: @unchecked Sendable {
             case .sendGratuitousARP(let count):
                 for _ in 0..<count {
                     for address in instance.config.virtualAddresses {
-                        do { try instance.garp.send(for: address.address) } catch { log("\(instance.config.name): \(error)") }
+                        do { try instance.transport.announce(address.address) } catch { log("\(instance.config.name): \(error)") }
                     }
                 }
             case .notify(let state):
