@@ -52,10 +52,16 @@ final class InstanceTracker {
         verdict = compute()
     }
 
+    /// With link events from the kernel, interfaces are re-read on each event and, as a safety net, every second;
+    /// without them, every 100 ms.
+    var linkEvents = false
+    private var nextInterfaceCheck = VRRPInstant(nanoseconds: 0)
+    private var interfaceCheckInterval: Duration { linkEvents ? .seconds(1) : .milliseconds(100) }
+
     /// When the tracker next needs the loop to wake up.
     func nextDeadline(now: VRRPInstant) -> VRRPInstant? {
         var deadlines = scripts.map { $0.running == nil ? $0.nextRun : now + .milliseconds(50) }
-        if !interfaces.isEmpty { deadlines.append(now + .milliseconds(100)) }
+        if !interfaces.isEmpty { deadlines.append(max(now, nextInterfaceCheck)) }
         return deadlines.min()
     }
 
@@ -81,6 +87,19 @@ final class InstanceTracker {
                 }
             }
         }
+        if now >= nextInterfaceCheck { readInterfaces(now: now, log: log) }
+        return update()
+    }
+
+    /// A link event: re-reads the tracked interfaces now. Returns the new verdict when it changed.
+    func linkChanged(now: VRRPInstant, log: (String) -> Void) -> TrackingVerdict? {
+        guard !interfaces.isEmpty else { return nil }
+        readInterfaces(now: now, log: log)
+        return update()
+    }
+
+    private func readInterfaces(now: VRRPInstant, log: (String) -> Void) {
+        nextInterfaceCheck = now + interfaceCheckInterval
         for index in interfaces.indices {
             let up = InstanceTracker.isUp(interfaces[index].name)
             if up != interfaces[index].isUp {
@@ -88,7 +107,6 @@ final class InstanceTracker {
                 log("tracked interface \(interfaces[index].name) is \(up ? "up" : "down")")
             }
         }
-        return update()
     }
 
     /// Feeds finished children; returns the new verdict when it changed.

@@ -68,6 +68,8 @@ public final class VRRPDaemon: @unchecked Sendable {
 
     private let metrics = VRRPMetrics()
     private let status: StatusServer?
+    /// Link up/down events; nil when the kernel refused the subscription (interfaces are then polled).
+    private let links: LinkMonitor?
 
     /// `statusAddress` (`127.0.0.1:9911`): serve `GET /` (JSON) and `GET /metrics` (Prometheus) there.
     public init(config: KeepalivedConfig, statusAddress: String? = nil, log: @escaping (String) -> Void) throws {
@@ -75,6 +77,8 @@ public final class VRRPDaemon: @unchecked Sendable {
         self.log = log
         status = try statusAddress.map(StatusServer.init)
         addresses = try AddressManager()
+        links = try? LinkMonitor()
+        if links == nil { log("warning: no rtnetlink link events; tracked interfaces are polled every 100 ms") }
         scriptUser = ScriptUser.resolve(config.global)
         if let warning = scriptUser.warning { log("warning: \(warning)") }
         if config.global.enableScriptSecurity {
@@ -92,6 +96,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         let start = VRRPInstant(nanoseconds: 0)
         let prefix = scriptUser.commandPrefix
         instances = try config.instances.map { try Instance($0, global: config.global, whole: config, now: start, scriptPrefix: prefix) }
+        for instance in instances { instance.tracker.linkEvents = links != nil }
         for instance in config.instances { metrics.register(instance: instance.name) }
         syncGroups = config.syncGroups.map { group in
             SyncGroupRuntime(group, members: instances.filter { group.members.contains($0.config.name) })
@@ -123,6 +128,7 @@ public final class VRRPDaemon: @unchecked Sendable {
         while true {
             var descriptors = [pollfd(fd: shutdown, events: Int16(POLLIN), revents: 0)]
                 + instances.map { pollfd(fd: $0.transport.descriptor, events: Int16(POLLIN), revents: 0) }
+                + [pollfd(fd: links?.descriptor ?? -1, events: Int16(POLLIN), revents: 0)]
                 + (status.map { [pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
             let current = now
             let deadline = (instances.compactMap(\.machine.nextDeadline) + instances.compactMap { $0.tracker.nextDeadline(now: current) }).min()
@@ -139,6 +145,12 @@ public final class VRRPDaemon: @unchecked Sendable {
                     if let verdict = instance.tracker.finished(pid: pid, success: success, log: instanceLog(instance)) {
                         apply(verdict, to: instance)
                     }
+                }
+            }
+            // A link went up or down: tracked interfaces are re-read now, not at the next poll.
+            if let links, descriptors[instances.count + 1].revents != 0, links.drain() {
+                for instance in instances {
+                    if let verdict = instance.tracker.linkChanged(now: now, log: instanceLog(instance)) { apply(verdict, to: instance) }
                 }
             }
             for instance in instances where !instance.tracker.isEmpty {
