@@ -55,6 +55,16 @@ import Testing
         }
     }
 
+    @Test func emptyLinesBeforeARequestAreSkippedEvenWhenSplit() {
+        let text = "\r\nPOST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nok\r\n\r\nGET /b HTTP/1.1\r\n\r\n"
+        for step in [0, 1, 2, 3] {
+            let result = events(text, step: step)
+            #expect(result.error == nil, "step \(step): \(String(describing: result.error))")
+            #expect(result.events == ["head POST /a 1.1 keepAlive=true length(2)", "body ok", "end", "head GET /b 1.1 keepAlive=true none", "end"],
+                    "step \(step)")
+        }
+    }
+
     @Test func headFieldsAuthzReads() throws {
         var scanner = HTTPRequestScanner()
         var buffer = ByteBuffer(string: "\r\nPOST /v1/authz?a=b HTTP/1.0\r\nConnection: Keep-Alive\r\nauthorization:   Bearer abc  \r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n")

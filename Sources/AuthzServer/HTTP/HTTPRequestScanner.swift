@@ -53,6 +53,9 @@ struct HTTPRequestScanner {
     /// The largest request head (request line and headers); more gets 431.
     let maxHeadBytes: Int
     private var state = State.head
+    /// Bytes of an unfinished head already searched for its end, so a head that trickles in byte by byte is not
+    /// searched again from its start on every read.
+    private var searchedHeadBytes = 0
 
     init(maxHeadBytes: Int = 16 << 10) {
         self.maxHeadBytes = maxHeadBytes
@@ -99,22 +102,30 @@ struct HTTPRequestScanner {
 
     private static let crlfcrlf: [UInt8] = [13, 10, 13, 10]
 
-    private func readHead(_ buffer: inout ByteBuffer) throws(HTTPScanError) -> ScannedRequestHead? {
+    private mutating func readHead(_ buffer: inout ByteBuffer) throws(HTTPScanError) -> ScannedRequestHead? {
         // RFC 9112 §2.2: ignore at least one empty line before the request line.
-        while buffer.readableBytesView.starts(with: [13, 10]) { buffer.moveReaderIndex(forwardBy: 2) }
+        var skipped = 0
+        while buffer.readableBytesView.starts(with: [13, 10]) {
+            buffer.moveReaderIndex(forwardBy: 2)
+            skipped += 2
+        }
+        searchedHeadBytes = max(0, searchedHeadBytes - skipped)
         let view = buffer.readableBytesView
-        guard let end = Self.firstIndex(of: Self.crlfcrlf, in: view, limit: maxHeadBytes + 4) else {
+        let from = max(0, searchedHeadBytes - 3)
+        guard let end = Self.firstIndex(of: Self.crlfcrlf, in: view, from: from, limit: maxHeadBytes + 4) else {
             if view.count > maxHeadBytes { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
+            searchedHeadBytes = view.count
             return nil
         }
+        searchedHeadBytes = 0
         let headLength = end - view.startIndex
         guard headLength <= maxHeadBytes else { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
         let bytes = buffer.readBytes(length: headLength + 4)!
         return try Self.parseHead(bytes[..<headLength])
     }
 
-    private static func firstIndex(of needle: [UInt8], in view: ByteBufferView, limit: Int) -> Int? {
-        var index = view.startIndex
+    private static func firstIndex(of needle: [UInt8], in view: ByteBufferView, from: Int, limit: Int) -> Int? {
+        var index = view.startIndex + from
         let last = min(view.endIndex, view.startIndex + limit) - needle.count
         while index <= last {
             if view[index] == needle[0], view[index + 1] == needle[1], view[index + 2] == needle[2], view[index + 3] == needle[3] {
