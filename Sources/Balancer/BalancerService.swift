@@ -52,13 +52,16 @@ public struct BalancerService: Service {
         }
         var listeners: [any Channel] = []
         var bound: [(String, Int)] = []
+        let limiter = ConnectionLimiter(limit: runtime.configuration.maxConnections, metrics: runtime.metrics)
+        if let limit = limiter.limit { logger.info("at most \(limit) client connections (maxconn); more wait in the listen backlog") }
         do {
             for frontend in runtime.frontends {
                 for bind in frontend.definition.binds {
                     if bind.tlsCertificates != nil {
                         throw BalancerStartError("\(bind.location): TLS termination (\(bind.address) ssl) is not available in this version of iam lb; terminate TLS in front of it or drop the ssl listener")
                     }
-                    let channel = try await listen(bind, frontend: frontend, group: group, contexts: contexts)
+                    let channel = try await listen(bind, frontend: frontend, group: group, contexts: contexts, limiter: limiter)
+                    limiter.register(channel)
                     listeners.append(channel)
                     bound.append((frontend.definition.name, channel.localAddress?.port ?? bind.address.port))
                     logger.info("frontend \(frontend.definition.name) listening on \(channel.localAddress.map { "\($0)" } ?? "\(bind.address)")")
@@ -142,7 +145,8 @@ public struct BalancerService: Service {
     }
 
     private func listen(
-        _ bind: Bind, frontend: FrontendRuntime, group: MultiThreadedEventLoopGroup, contexts: [ObjectIdentifier: LoopContext]
+        _ bind: Bind, frontend: FrontendRuntime, group: MultiThreadedEventLoopGroup, contexts: [ObjectIdentifier: LoopContext],
+        limiter: ConnectionLimiter
     ) async throws -> any Channel {
         let limits = frontend.definition.limits
         let mode = frontend.definition.mode
@@ -153,7 +157,10 @@ public struct BalancerService: Service {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let admitted = limiter.opened()
+                channel.closeFuture.whenComplete { _ in limiter.closed() }
+                guard admitted else { return channel.close() }
+                return channel.eventLoop.makeCompletedFuture {
                     let loop = contexts[ObjectIdentifier(channel.eventLoop)]!
                     switch mode {
                     case .tcp:

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import IAMTestSupport
+import Testing
+
+/// HAProxy's `global maxconn`: at the limit the load balancer stops accepting; the next client waits in the listen
+/// backlog and is served as soon as a connection closes.
+@Suite(.serialized) struct LoadBalancerConnectionLimitTests {
+    /// Sends one keep-alive request on `descriptor` and reads until a whole (short) response or `seconds` pass.
+    static func ask(_ descriptor: Int32, seconds: Int) -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET /limit HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains("backend=") {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    @Test func aClientBeyondMaxconnWaitsUntilAConnectionCloses() throws {
+        let files = try TemporaryFiles()
+        let backend = try TestBackend.start("b1", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest(config: """
+            global
+                maxconn 2
+            defaults
+                mode http
+                timeout client 30s
+                timeout server 5s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                default_backend be
+            backend be
+                server b1 127.0.0.1:\(backend.port)
+            """, files: files)
+        defer { withExtendedLifetime(lb) {} }
+        let first = RawHTTP.connectTo(port)
+        let second = RawHTTP.connectTo(port)
+        defer { close(second) }
+        #expect(Self.ask(first, seconds: 5).contains("backend=b1"))
+        #expect(Self.ask(second, seconds: 5).contains("backend=b1"))
+        // The third connection completes in the kernel's backlog but is not accepted: no answer yet.
+        let third = RawHTTP.connectTo(port)
+        defer { close(third) }
+        try #require(third >= 0)
+        #expect(Self.ask(third, seconds: 1).isEmpty, "served beyond maxconn 2")
+        #expect(try lb.metric("iam_lb_client_connections") == 2)
+        #expect(try lb.metric("iam_lb_listener_pauses_total") == 1)
+        // One client leaves: the waiting one is accepted and its request (already sent) is answered.
+        close(first)
+        var answer = ""
+        for _ in 0..<50 where !answer.contains("backend=b1") {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(third, &buffer, buffer.count, 0)
+            if count > 0 { answer += String(decoding: buffer[0..<count], as: UTF8.self) }
+        }
+        #expect(answer.contains("HTTP/1.1 200") && answer.contains("backend=b1"), "\(answer)")
+    }
+}
