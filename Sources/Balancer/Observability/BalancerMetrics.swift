@@ -63,6 +63,9 @@ public struct BackendMetrics: Sendable {
     public let retries: Counter
     public let redispatches: Counter
     public let noServer: Counter
+    /// Requests waiting for a server with a free slot (HAProxy's `qcur`), and those that gave up.
+    public let queued: Gauge
+    public let queueTimeouts: Counter
 
     init(registry: PrometheusCollectorRegistry, name: String) {
         let labels = [("proxy", name)]
@@ -72,6 +75,8 @@ public struct BackendMetrics: Sendable {
         retries = registry.makeCounter(descriptor: descriptor("iam_lb_backend_retry_warnings_total", "Attempts retried."), labels: labels)
         redispatches = registry.makeCounter(descriptor: descriptor("iam_lb_backend_redispatch_warnings_total", "Attempts moved to another server."), labels: labels)
         noServer = registry.makeCounter(descriptor: descriptor("iam_lb_backend_no_server_total", "Requests that found no available server."), labels: labels)
+        queued = registry.makeGauge(descriptor: descriptor("iam_lb_backend_current_queue", "Requests waiting because every available server is at its maxconn."), labels: labels)
+        queueTimeouts = registry.makeCounter(descriptor: descriptor("iam_lb_backend_queue_timeouts_total", "Queued requests that got 503 after timeout queue."), labels: labels)
     }
 }
 

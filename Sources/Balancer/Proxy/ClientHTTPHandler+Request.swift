@@ -150,10 +150,16 @@ extension ClientHTTPHandler {
                 ?? (triedServers.isEmpty ? nil : loop.chooseServer(backend, request: request, excluding: [], now: now))
         }
         guard let server = chosen else {
+            if attempts == 0, let queueTimeout = backend.definition.queueTimeout, backend.availableServersAreFull(now: now) {
+                waitForFreeSlot(backend: backend, timeout: queueTimeout)
+                return
+            }
+            leaveQueue()
             backend.metrics.noServer.increment()
             failRequest(status: attempts == 0 ? 503 : failureStatus)
             return
         }
+        leaveQueue()
         if attempts > 0 {
             backend.metrics.retries.increment()
             if server !== self.server { backend.metrics.redispatches.increment() }
@@ -272,11 +278,44 @@ extension ClientHTTPHandler {
     /// Drops the upstream connection of the request in progress, if any (the client went away or the request
     /// failed): it cannot be reused mid-message.
     func abandonUpstream() {
+        leaveQueue()
         if let upstream {
             self.upstream = nil
             upstream.close()
         }
         releaseServerSlot()
         attemptID &+= 1
+    }
+}
+
+// MARK: waiting for a free slot
+
+extension ClientHTTPHandler {
+    /// Every available server is at its `maxconn`: wait (re-checking every few milliseconds, as slots free on any
+    /// event loop) until one has room or `timeout queue` passes, then 503 as HAProxy answers.
+    func waitForFreeSlot(backend: BackendRuntime, timeout: Duration) {
+        if queueDeadline == nil {
+            queueDeadline = .now() + timeout.timeAmount
+            backend.metrics.queued.increment()
+        }
+        let id = attemptID
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(5)) {
+            let client = handler.value
+            guard client.phase == .connecting, client.attemptID == id, let deadline = client.queueDeadline else { return }
+            if NIODeadline.now() >= deadline {
+                client.leaveQueue()
+                backend.metrics.queueTimeouts.increment()
+                client.failRequest(status: 503)
+            } else {
+                client.attempt()
+            }
+        }
+    }
+
+    func leaveQueue() {
+        guard queueDeadline != nil else { return }
+        queueDeadline = nil
+        backend?.metrics.queued.decrement()
     }
 }

@@ -65,6 +65,8 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var pipelined: CircularBuffer<HTTPServerRequestPart> = CircularBuffer(initialCapacity: 0)
     var sawAnyRequestBytes = false
     var holdingServerSlot = false
+    /// Set while the request waits for a free server slot (HAProxy's queue): when it gives up.
+    var queueDeadline: NIODeadline?
     var upstreamReusable = false
     /// The response went to the client in full.
     var responseComplete = false

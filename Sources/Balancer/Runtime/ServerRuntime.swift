@@ -120,6 +120,14 @@ public final class BackendRuntime: Sendable {
         }
     }
 
+    /// True when some server is up but every server that is up is at its `maxconn`: a request should wait.
+    func availableServersAreFull(now: Int64) -> Bool {
+        let available = servers.filter { $0.isAvailable(now: now) }
+        return !available.isEmpty && available.allSatisfy { server in
+            server.definition.maxConnections > 0 && server.activeRequests.load(ordering: .relaxed) >= server.definition.maxConnections
+        }
+    }
+
     /// Snapshot of the servers for a choice, leaving out `excluded` ones (already tried for this request).
     func candidates(now: Int64, excluding excluded: [Int]) -> [ServerCandidate] {
         servers.map { server in

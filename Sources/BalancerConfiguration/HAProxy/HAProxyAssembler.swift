@@ -84,6 +84,7 @@ enum HAProxyAssembler {
         backend.nextUpstream = NextUpstreamPolicy()
         backend.nextUpstream.onTimeout = false
         if let value = section.timeouts["connect"] { backend.connectTimeout = value }
+        backend.queueTimeout = section.timeouts["queue"] ?? backend.connectTimeout
         if let value = section.timeouts["server"] { backend.serverTimeout = value }
         backend.checkTimeout = section.timeouts["check"]
         backend.closeAfterResponse = section.httpServerClose

@@ -123,6 +123,9 @@ public struct Backend: Sendable {
     public var redispatch = false
     public var nextUpstream = NextUpstreamPolicy()
     public var connectTimeout: Duration = .seconds(5)
+    /// How long a request waits for a server with a free slot when every available server is at its `maxconn`
+    /// (HAProxy `timeout queue`, defaulting to `timeout connect`); then 503. Nil: no queue (nginx), 503 at once.
+    public var queueTimeout: Duration?
     /// Time to wait for the server's response (HAProxy `timeout server`, nginx `proxy_read_timeout`) → 504.
     public var serverTimeout: Duration = .seconds(60)
     public var checkTimeout: Duration?

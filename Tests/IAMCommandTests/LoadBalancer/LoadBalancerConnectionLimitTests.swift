@@ -65,3 +65,55 @@ import Testing
         #expect(answer.contains("HTTP/1.1 200") && answer.contains("backend=b1"), "\(answer)")
     }
 }
+
+/// HAProxy's queue: when every available server is at its `maxconn`, a request waits for a free slot up to
+/// `timeout queue`, then gets 503.
+@Suite(.serialized) struct LoadBalancerQueueTests {
+    @Test func requestsWaitForAFreeSlotThenTimeOut() throws {
+        let files = try TemporaryFiles()
+        let backend = try TestBackend.start("b1", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest(config: """
+            defaults
+                mode http
+                timeout connect 1s
+                timeout server 10s
+            frontend fe
+                bind 127.0.0.1:\(port)
+                acl short path_beg /short
+                use_backend impatient if short
+                default_backend patient
+            backend patient
+                timeout queue 10s
+                server b1 127.0.0.1:\(backend.port) maxconn 1
+            backend impatient
+                timeout queue 300ms
+                server b1 127.0.0.1:\(backend.port) maxconn 1
+            """, files: files)
+        defer { withExtendedLifetime(lb) {} }
+        let curl = { (path: String) throws -> BackgroundProcess in
+            try BackgroundProcess(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "status=%{http_code}", "--max-time", "20",
+                                   "http://127.0.0.1:\(port)\(path)"], environment: ["PATH": "/usr/bin:/bin"])
+        }
+        // The slot is taken by a slow request; the next one waits in the queue and is served after it.
+        let slow = try curl("/slow?ms=1500")
+        usleep(300_000)
+        let waiting = try curl("/after")
+        var queued: Double?
+        for _ in 0..<20 where queued != 1 {
+            usleep(50_000)
+            queued = try lb.metric(#"iam_lb_backend_current_queue{proxy="patient"}"#)
+        }
+        #expect(queued == 1, "one request queued")
+        #expect(slow.wait() == 0 && slow.output.contains("status=200"), "\(slow.output)")
+        #expect(waiting.wait() == 0 && waiting.output.contains("status=200"), "\(waiting.output)")
+        #expect(try lb.metric(#"iam_lb_backend_current_queue{proxy="patient"}"#) == 0)
+        // With a short timeout queue the waiting request gives up with 503.
+        let holder = try curl("/short/slow?ms=1500")
+        usleep(300_000)
+        let refused = try Curl.get("http://127.0.0.1:\(port)/short/x")
+        #expect(refused.status == 503)
+        #expect(try lb.metric(#"iam_lb_backend_queue_timeouts_total{proxy="impatient"}"#) == 1)
+        #expect(holder.wait() == 0 && holder.output.contains("status=200"))
+    }
+}
