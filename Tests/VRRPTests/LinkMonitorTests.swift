@@ -16,8 +16,9 @@ struct LinkMonitorTests {
 
     @Test func linkChangesAreReported() throws {
         let monitor = try LinkMonitor()
+        // Other tests (the network-namespace labs) may create links at the same time, so only the presence of
+        // events is checked, not their absence.
         _ = monitor.drain()
-        #expect(!monitor.drain(), "nothing pending right after subscribing")
         let name = "iamlm\(getpid() % 100_000)"
         defer { _ = try? Spawn.run(["/usr/sbin/ip", "link", "del", name], environment: ["PATH": "/usr/sbin:/usr/bin:/bin"]) }
         let created = try Spawn.run(["/usr/sbin/ip", "link", "add", name, "type", "veth", "peer", "name", name + "p"],
