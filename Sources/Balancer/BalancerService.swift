@@ -169,10 +169,9 @@ public struct BalancerService: Service {
                         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
                         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
                         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withServerUpgrade: nil, withErrorHandling: false,
-                            withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                            withDecoderLimitConfiguration: decoderLimits
+                        // Responses are written as bytes by the handler: only the request decoder sits before it.
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits))
                         )
                         try channel.pipeline.syncOperations.addHandler(
                             ClientHTTPHandler(frontend: frontend, loop: loop, settings: ProxySettingsOfProcess())

@@ -15,6 +15,7 @@ extension ClientHTTPHandler {
         requestEnded = false
         bodyBytesReceived = 0
         responseStarted = false
+        chunkResponseForClient = false
         responseStatus = 0
         responseBodyBytes = 0
         upstreamStatus = nil
@@ -58,9 +59,12 @@ extension ClientHTTPHandler {
             upstreamHead = MessageRewriting.upstreamRequest(
                 request, plan: plan, closeAfterResponse: backend.definition.closeAfterResponse, removeExpect: expectsContinue
             )
+            requestChunked = declaredLength == nil && head.headers.contains(name: "transfer-encoding")
             if expectsContinue, head.version.minor >= 1 {
                 // Answer 100 ourselves (as nginx does): the body then streams to whichever server takes it.
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+                var interim = context.channel.allocator.buffer(capacity: 25)
+                interim.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
             }
             phase = .connecting
             attempt()
@@ -90,7 +94,7 @@ extension ClientHTTPHandler {
                 heldBytes += buffer.readableBytes
                 if heldBytes > settings.holdLimit { pauseReading() }
             } else {
-                upstream?.write(.body(.byteBuffer(buffer)))
+                upstream?.writeBody(buffer, chunked: requestChunked)
                 server?.metrics.bytesIn.increment(by: Int64(buffer.readableBytes))
                 keepForReplay(buffer)
             }
@@ -101,7 +105,7 @@ extension ClientHTTPHandler {
         requestEnded = true
         switch phase {
         case .forwarding:
-            upstream?.write(.end(nil))
+            upstream?.writeEnd(chunked: requestChunked)
             upstream?.flush()
         case .draining:
             if responseStarted && responseComplete { finishRequest() }
@@ -186,8 +190,6 @@ extension ClientHTTPHandler {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Header names and values were checked by the request decoder or at configuration time.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes, enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(server: server, loop: loop))
                 }
             }
@@ -237,24 +239,24 @@ extension ClientHTTPHandler {
     private func send(over handler: UpstreamHandler) {
         guard let server, let backend else { return }
         upstream = handler
-        handler.attach(self)
+        handler.attach(self, requestIsHEAD: upstreamHead.method == .HEAD)
         phase = .forwarding
         upstreamStart = .now()
         deadline = upstreamStart + (plan.readTimeout ?? backend.definition.serverTimeout).timeAmount
         deadlineIsUpstream = true
         server.metrics.requests.increment()
         backend.metrics.requests.increment()
-        handler.write(.head(upstreamHead))
-        for buffer in sentBody { handler.write(.body(.byteBuffer(buffer))) }
+        handler.writeHead(upstreamHead)
+        for buffer in sentBody { handler.writeBody(buffer, chunked: requestChunked) }
         for buffer in heldBody {
-            handler.write(.body(.byteBuffer(buffer)))
+            handler.writeBody(buffer, chunked: requestChunked)
             server.metrics.bytesIn.increment(by: Int64(buffer.readableBytes))
             keepForReplay(buffer)
         }
         heldBody.removeAll()
         heldBytes = 0
         resumeReading()
-        if requestEnded { handler.write(.end(nil)) }
+        if requestEnded { handler.writeEnd(chunked: requestChunked) }
         handler.flush()
     }
 

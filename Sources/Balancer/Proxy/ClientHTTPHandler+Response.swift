@@ -4,28 +4,58 @@ import NIOHTTP1
 import Prometheus
 
 extension ClientHTTPHandler: UpstreamExchange {
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
-        guard phase == .forwarding else { return }
-        switch part {
-        case .head(let head):
-            upstreamStatus = Int(head.status.code)
-            responseStarted = true
-            responseStatus = Int(head.status.code)
-            server?.recordPassiveSuccess()
-            upstreamReusable = MessageRewriting.upstreamReusable(head, requestMethod: upstreamHead.method)
-            if loop.isStopping { keepAlive = false }
-            let response = MessageRewriting.clientResponse(head, clientVersion: request.head.version, keepAlive: &keepAlive)
-            context.write(wrapOutboundOut(.head(response)), promise: nil)
-            deadline = .now() + (plan.readTimeout ?? backend!.definition.serverTimeout).timeAmount
-        case .body(let buffer):
-            responseBodyBytes += buffer.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            // The upstream handler lets go of this exchange at the end, so its read-complete will not flush for us.
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-            responseComplete = true
-            completeExchange()
+    func upstreamReceivedHead(_ head: UpstreamResponseHead) -> Bool {
+        guard phase == .forwarding else { return false }
+        upstreamStatus = head.status
+        responseStarted = true
+        responseStatus = head.status
+        server?.recordPassiveSuccess()
+        if loop.isStopping { keepAlive = false }
+        let clientIsHTTP10 = request.head.version.major == 1 && request.head.version.minor == 0
+        var dechunk = false
+        switch head.framing {
+        case .chunked where clientIsHTTP10:
+            // HTTP/1.0 has no chunked coding: the body goes de-chunked and its end is the close.
+            dechunk = true
+            keepAlive = false
+        case .untilClose:
+            if clientIsHTTP10 || !keepAlive { keepAlive = false } else { chunkResponseForClient = true }
+        default:
+            break
         }
+        var extraLines: [StaticString] = []
+        if !keepAlive {
+            extraLines.append("Connection: close")
+        } else if clientIsHTTP10 {
+            extraLines.append("Connection: keep-alive")
+        }
+        if chunkResponseForClient { extraLines.append("Transfer-Encoding: chunked") }
+        var out = context.channel.allocator.buffer(capacity: head.headerLines.readableBytes + head.reason.readableBytes + 64)
+        head.write(to: &out, clientMinorVersion: clientIsHTTP10 ? 0 : 1, dropTransferEncoding: clientIsHTTP10 && head.hasTransferEncoding, extraLines: extraLines)
+        context.write(wrapOutboundOut(out), promise: nil)
+        deadline = .now() + (plan.readTimeout ?? backend!.definition.serverTimeout).timeAmount
+        return dechunk
+    }
+
+    func upstreamReceivedBody(_ bytes: ByteBuffer) {
+        guard phase == .forwarding else { return }
+        responseBodyBytes += bytes.readableBytes
+        if chunkResponseForClient {
+            context.write(wrapOutboundOut(ChunkFraming.prefix(bytes.readableBytes, allocator: context.channel.allocator)), promise: nil)
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            context.write(wrapOutboundOut(ChunkFraming.crlf(allocator: context.channel.allocator)), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+        }
+    }
+
+    func upstreamReceivedEnd(reusable: Bool) {
+        guard phase == .forwarding else { return }
+        if chunkResponseForClient { context.write(wrapOutboundOut(ChunkFraming.last(allocator: context.channel.allocator)), promise: nil) }
+        // The upstream handler lets go of this exchange at the end, so its read-complete will not flush for us.
+        context.flush()
+        responseComplete = true
+        completeExchange(reusable: reusable)
     }
 
     func upstreamReadComplete() {
@@ -51,7 +81,7 @@ extension ClientHTTPHandler: UpstreamExchange {
             context.close(promise: nil)
             return
         }
-        let invalidResponse = error is HTTPParserError
+        let invalidResponse = error is UpstreamResponseError
         noteFailure(server, reason: invalidResponse ? "Layer7 invalid response" : "connection closed before the response", error: error)
         triedServers.append(server.index)
         // A server that closes a reused keep-alive connection may simply have timed it out: the request never
@@ -100,11 +130,10 @@ extension ClientHTTPHandler: UpstreamExchange {
     }
 
     /// The server finished its response.
-    private func completeExchange() {
+    private func completeExchange(reusable: Bool) {
         guard let upstream, let server, let backend else { return }
         self.upstream = nil
-        upstreamReusable = upstreamReusable && requestEnded
-        if upstreamReusable {
+        if reusable && requestEnded {
             loop.release(upstream, limit: backend.definition.idleConnectionsPerServer)
         } else {
             upstream.close()
@@ -133,23 +162,32 @@ extension ClientHTTPHandler: UpstreamExchange {
         if phase != .draining { phase = .draining }
         frontend.metrics.deniedRequests.increment()
         if response.closeConnection || loop.isStopping { keepAlive = false }
-        var headers = HTTPHeaders(response.headers)
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.utf8.count))
         let version = request?.head.version ?? .http1_1
-        if !keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
-        } else if version.major == 1 && version.minor == 0 {
-            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        let isHTTP10 = version.major == 1 && version.minor == 0
+        let body = request?.head.method == .HEAD ? "" : response.body
+        var out = context.channel.allocator.buffer(capacity: 256 + response.body.utf8.count)
+        out.writeStaticString(isHTTP10 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        out.writeString(String(response.status))
+        out.writeInteger(UInt8(ascii: " "))
+        out.writeString(HTTPResponseStatus(statusCode: response.status).reasonPhrase)
+        out.writeStaticString("\r\n")
+        for (name, value) in response.headers {
+            let lowered = name.lowercased()
+            guard lowered != "content-length", lowered != "connection" else { continue }
+            out.writeString("\(name): \(value)\r\n")
         }
-        let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        out.writeString("Content-Length: \(response.body.utf8.count)\r\n")
+        if !keepAlive {
+            out.writeStaticString("Connection: close\r\n")
+        } else if isHTTP10 {
+            out.writeStaticString("Connection: keep-alive\r\n")
+        }
+        out.writeStaticString("\r\n")
+        out.writeString(body)
         responseStarted = true
         responseStatus = response.status
-        responseBodyBytes = response.body.utf8.count
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !response.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: response.body)))), promise: nil)
-        }
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        responseBodyBytes = body.utf8.count
+        context.write(wrapOutboundOut(out), promise: nil)
         responseComplete = true
         context.flush()
         if requestEnded || !keepAlive || request?.head.uri == "<BADREQ>" {

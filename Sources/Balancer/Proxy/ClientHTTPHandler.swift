@@ -7,7 +7,7 @@ import Prometheus
 /// pooled connection and streams the response back, one request at a time (pipelined requests wait their turn).
 final class ClientHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = ByteBuffer
 
     enum Phase {
         /// Waiting for a request head.
@@ -67,7 +67,10 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var holdingServerSlot = false
     /// Set while the request waits for a free server slot (HAProxy's queue): when it gives up.
     var queueDeadline: NIODeadline?
-    var upstreamReusable = false
+    /// The request body goes to the server chunked (it came chunked).
+    var requestChunked = false
+    /// The server's close-delimited body is sent to the client in chunks so the client connection can stay open.
+    var chunkResponseForClient = false
     /// The response went to the client in full.
     var responseComplete = false
 

@@ -2,7 +2,8 @@ public import BalancerConfiguration
 public import NIOHTTP1
 
 /// How request and response heads change on their way through the proxy: hop-by-hop headers go, forwarding
-/// headers come, framing is checked. Pure functions over NIOHTTP1 heads.
+/// headers come, framing is checked. Pure functions over NIOHTTP1 request heads (responses are relayed as bytes by
+/// ``UpstreamResponseScanner``).
 public enum MessageRewriting {
     /// Headers that describe one connection, never forwarded (RFC 9110 §7.6.1). `transfer-encoding` is kept
     /// while it says chunked: the encoder re-frames the body with it.
@@ -74,33 +75,6 @@ public enum MessageRewriting {
         }
         if closeAfterResponse { headers.add(name: "connection", value: "close") }
         return HTTPRequestHead(version: .http1_1, method: request.head.method, uri: plan.uri, headers: headers)
-    }
-
-    /// The head to send the client for an upstream response; `keepAlive` is cleared when the response cannot be
-    /// framed for this client (chunked to HTTP/1.0).
-    public static func clientResponse(_ upstream: HTTPResponseHead, clientVersion: HTTPVersion, keepAlive: inout Bool) -> HTTPResponseHead {
-        var headers = upstream.headers
-        removeHopByHop(&headers)
-        let isHTTP10 = clientVersion.major == 1 && clientVersion.minor == 0
-        if isHTTP10, headers.contains(name: "transfer-encoding") {
-            headers.remove(name: "transfer-encoding")
-            keepAlive = false
-        }
-        if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if isHTTP10 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        return HTTPResponseHead(version: clientVersion, status: upstream.status, headers: headers)
-    }
-
-    /// Whether the server's connection may carry another request after this response.
-    static func upstreamReusable(_ head: HTTPResponseHead, requestMethod: HTTPMethod) -> Bool {
-        guard head.isKeepAlive else { return false }
-        let status = head.status.code
-        if requestMethod == .HEAD || status == 204 || status == 304 || (100..<200).contains(status) { return true }
-        // A body delimited by closing the connection ends the connection.
-        return head.headers.contains(name: "content-length") || head.headers.contains(name: "transfer-encoding")
     }
 
     /// Removes hop-by-hop headers in one pass over the names (most messages carry none, or only

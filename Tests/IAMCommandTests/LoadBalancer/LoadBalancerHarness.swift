@@ -19,6 +19,20 @@ final class LoadBalancerUnderTest: @unchecked Sendable {
         }
     }
 
+    /// nginx in front of one backend (`upstream app`, keepalive 8) on `port`; `serverLines` go into the server block.
+    static func nginxFront(of backendPort: Int, port: Int, files: TemporaryFiles, serverLines: String = "") throws -> LoadBalancerUnderTest {
+        try LoadBalancerUnderTest(config: """
+            http {
+                upstream app { server 127.0.0.1:\(backendPort); keepalive 8; }
+                server {
+                    listen 127.0.0.1:\(port);
+                    \(serverLines)
+                    location / { proxy_pass http://app; }
+                }
+            }
+            """, files: files)
+    }
+
     deinit {
         process.signal(SIGTERM)
         process.wait()

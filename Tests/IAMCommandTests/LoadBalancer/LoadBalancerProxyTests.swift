@@ -135,16 +135,7 @@ import Testing
         let files = try TemporaryFiles()
         let backend = try TestBackend.start("b1", files)
         let port = LoopbackPort.free()
-        let lb = try LoadBalancerUnderTest(config: """
-            http {
-                upstream app { server 127.0.0.1:\(backend.port); keepalive 8; }
-                server {
-                    listen 127.0.0.1:\(port);
-                    client_max_body_size 4m;
-                    location / { proxy_pass http://app; }
-                }
-            }
-            """, files: files)
+        let lb = try LoadBalancerUnderTest.nginxFront(of: backend.port, port: port, files: files, serverLines: "client_max_body_size 4m;")
         defer { withExtendedLifetime(lb) {} }
         let upload = try files.write("upload.bin", String(repeating: "0123456789abcdef", count: 131_072))
         let chunked = try Curl.get("http://127.0.0.1:\(port)/upload", ["-H", "Transfer-Encoding: chunked", "--data-binary", "@\(upload)"])
@@ -167,6 +158,29 @@ import Testing
         let old = RawHTTP.exchange(port, "GET /chunked HTTP/1.0\r\nHost: x\r\n\r\n", seconds: 20)
         #expect(old.hasPrefix("HTTP/1.0 200") && old.hasSuffix("first-second-third") && !old.lowercased().contains("transfer-encoding"),
                 "\(old.debugDescription)")
+    }
+
+    /// Responses are relayed as bytes: hop-by-hop headers go, interim responses are skipped, and a body the server
+    /// ends by closing reaches an HTTP/1.1 client chunked, so its connection stays open for the next request.
+    @Test func responsesKeepTheirFramingAndLoseHopByHopHeaders() throws {
+        let files = try TemporaryFiles()
+        let backend = try TestBackend.start("b1", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest.nginxFront(of: backend.port, port: port, files: files)
+        defer { withExtendedLifetime(lb) {} }
+        let hop = try Curl.get("http://127.0.0.1:\(port)/hop")
+        let headers = hop.headers.lowercased()
+        #expect(hop.status == 200 && hop.body == "hop" && headers.contains("x-kept: yes"), "\(hop.headers)")
+        #expect(!headers.contains("x-hop") && !headers.contains("keep-alive:"), "\(hop.headers)")
+        let interim = try Curl.get("http://127.0.0.1:\(port)/interim")
+        #expect(interim.status == 200 && interim.body == "final")
+        let both = RawHTTP.exchange(
+            port, "GET /close-delimited HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", seconds: 20
+        )
+        let expected = try Regex("^HTTP/1.1 200 OK\r\n(?s:.*)Transfer-Encoding: chunked\r\n\r\n14\r\nstreamed-until-close\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n(?s:.*)\r\n\r\nxxx$")
+        #expect(both.wholeMatch(of: expected) != nil, "\(both.debugDescription)")
+        let old = RawHTTP.exchange(port, "GET /close-delimited HTTP/1.0\r\nHost: x\r\n\r\n", seconds: 20)
+        #expect(old.hasPrefix("HTTP/1.0 200") && old.hasSuffix("\r\n\r\nstreamed-until-close") && old.contains("Connection: close"), "\(old.debugDescription)")
     }
 
     @Test func nginxServerNamesLocationsAndHeaders() throws {

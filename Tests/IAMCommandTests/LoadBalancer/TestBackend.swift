@@ -37,6 +37,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(float(path.split("ms=")[1]) / 1000)
         if path.startswith("/bad"):
             self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n"); self.wfile.flush(); self.close_connection = True; return
+        if path.startswith("/close-delimited"):
+            self.send_response(200); self.send_header("Connection", "close"); self.end_headers()
+            self.wfile.write(b"streamed-until-close"); self.wfile.flush(); self.close_connection = True; return
+        if path.startswith("/hop"):
+            return self.reply(200, b"hop", [("Connection", "X-Hop"), ("X-Hop", "1"), ("Keep-Alive", "timeout=5"), ("X-Kept", "yes")])
+        if path.startswith("/interim"):
+            self.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n")
+            return self.reply(200, b"final")
         if path.startswith("/bytes/"):
             return self.reply(200, b"x" * int(path.split("/")[2]))
         if path.startswith("/chunked"):
