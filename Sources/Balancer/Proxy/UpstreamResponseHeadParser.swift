@@ -8,22 +8,32 @@ enum UpstreamResponseHeadParser {
     }
 
     static func parse(_ block: ByteBuffer, requestIsHEAD: Bool) throws(UpstreamResponseError) -> UpstreamResponseHead {
-        let bytes = block.readableBytesView
-        let base = bytes.startIndex
+        // On the raw bytes: UnsafeRawBufferPointer's checked subscript was the parser's main cost.
+        let result = block.withUnsafeReadableBytes { bytes -> Result<UpstreamResponseHead, UpstreamResponseError> in
+            do throws(UpstreamResponseError) {
+                return .success(try parse(bytes, block: block, requestIsHEAD: requestIsHEAD))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, block: ByteBuffer, requestIsHEAD: Bool) throws(UpstreamResponseError) -> UpstreamResponseHead {
         // "HTTP/1.x SSS reason\r\n"
         guard bytes.count >= 14, bytes.starts(with: "HTTP/1.".utf8) else { throw UpstreamResponseError(reason: "not an HTTP/1.x status line") }
-        let minorByte = bytes[base + 7]
-        guard minorByte == UInt8(ascii: "0") || minorByte == UInt8(ascii: "1"), bytes[base + 8] == UInt8(ascii: " ") else {
+        let minorByte = bytes[7]
+        guard minorByte == UInt8(ascii: "0") || minorByte == UInt8(ascii: "1"), bytes[8] == UInt8(ascii: " ") else {
             throw UpstreamResponseError(reason: "unsupported HTTP version in the status line")
         }
         var status = 0
         for offset in 9..<12 {
-            let digit = bytes[base + offset] &- UInt8(ascii: "0")
+            let digit = bytes[offset] &- UInt8(ascii: "0")
             guard digit < 10 else { throw UpstreamResponseError(reason: "malformed status code") }
             status = status * 10 + Int(digit)
         }
         guard status >= 100 else { throw UpstreamResponseError(reason: "malformed status code") }
-        var index = base + 12
+        var index = 12
         let reasonStart: Int
         if bytes[index] == UInt8(ascii: " ") {
             reasonStart = index + 1
@@ -37,10 +47,10 @@ enum UpstreamResponseHeadParser {
             index += 1
         }
         guard bytes[index + 1] == UInt8(ascii: "\n") else { throw UpstreamResponseError(reason: "bare CR in the status line") }
-        let reason = block.getSlice(at: block.readerIndex + (reasonStart - base), length: index - reasonStart)!
+        let reason = block.getSlice(at: block.readerIndex + reasonStart, length: index - reasonStart)!
         let linesStart = index + 2
         let linesEnd = bytes.endIndex - 2
-        let headerLines = block.getSlice(at: block.readerIndex + (linesStart - base), length: linesEnd - linesStart)!
+        let headerLines = block.getSlice(at: block.readerIndex + linesStart, length: linesEnd - linesStart)!
 
         var head = UpstreamResponseHead(status: status, minorVersion: Int(minorByte - UInt8(ascii: "0")), reason: reason, headerLines: headerLines, serverKeepsAlive: minorByte == UInt8(ascii: "1"))
         var contentLength: Int?
@@ -115,7 +125,7 @@ enum UpstreamResponseHeadParser {
         var next: Int
     }
 
-    private static func nextLine(_ bytes: ByteBufferView, from start: Int, end: Int) throws(UpstreamResponseError) -> Line {
+    private static func nextLine(_ bytes: UnsafeRawBufferPointer, from start: Int, end: Int) throws(UpstreamResponseError) -> Line {
         let first = bytes[start]
         if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { throw UpstreamResponseError(reason: "obsolete line folding in a header") }
         var index = start
@@ -140,7 +150,7 @@ enum UpstreamResponseHeadParser {
         return Line(name: name, value: valueStart..<valueEnd, next: index + 2)
     }
 
-    private static func known(_ bytes: ByteBufferView, _ name: Range<Int>) -> Known {
+    private static func known(_ bytes: UnsafeRawBufferPointer, _ name: Range<Int>) -> Known {
         switch name.count {
         case 2: return equals(bytes, name, "te") ? .hopByHop : .other
         case 7: return equals(bytes, name, "trailer") || equals(bytes, name, "upgrade") ? .hopByHop : .other
@@ -156,7 +166,7 @@ enum UpstreamResponseHeadParser {
     }
 
     /// Also drops the headers a `Connection` header names (RFC 9110 §7.6.1).
-    private static func dropNamedLines(_ names: [[UInt8]], bytes: ByteBufferView, linesStart: Int, linesEnd: Int, into dropped: inout [Range<Int>]) throws(UpstreamResponseError) {
+    private static func dropNamedLines(_ names: [[UInt8]], bytes: UnsafeRawBufferPointer, linesStart: Int, linesEnd: Int, into dropped: inout [Range<Int>]) throws(UpstreamResponseError) {
         var lineStart = linesStart
         while lineStart < linesEnd {
             let line = try nextLine(bytes, from: lineStart, end: linesEnd)
@@ -168,7 +178,7 @@ enum UpstreamResponseHeadParser {
     }
 
     /// The value when it is only decimal digits (the common case, read without allocating).
-    private static func digits(_ bytes: ByteBufferView, _ range: Range<Int>) -> Int? {
+    private static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         guard !range.isEmpty, range.count <= 18 else { return nil }
         var value = 0
         for index in range {
@@ -179,7 +189,7 @@ enum UpstreamResponseHeadParser {
         return value
     }
 
-    private static func equals(_ bytes: ByteBufferView, _ range: Range<Int>, _ lowercaseName: StaticString) -> Bool {
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercaseName: StaticString) -> Bool {
         guard range.count == lowercaseName.utf8CodeUnitCount else { return false }
         return lowercaseName.withUTF8Buffer { name in
             var index = range.lowerBound
@@ -192,7 +202,7 @@ enum UpstreamResponseHeadParser {
     }
 
     /// The comma-separated elements of a header value, trimmed and lowercased.
-    private static func tokens(_ bytes: ByteBufferView, _ value: Range<Int>) -> [[UInt8]] {
+    private static func tokens(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) -> [[UInt8]] {
         bytes[value].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { trim($0.map(lowercased)) }
     }
 }
