@@ -73,12 +73,13 @@ public struct AuthzDecider: Sendable {
         -> Result<String, IAMError>
     {
         guard let header, !header.isEmpty else { return .failure(IAMError(.missingHeader)) }
-        let token = Self.bearerToken(header)
-        if let known = tokens?.entry(for: token, revision: snapshot.revision) {
+        // Keyed by the whole header: the same header always carries the same token, and no substring is copied.
+        if let known = tokens?.entry(for: header, revision: snapshot.revision) {
             // Verified before against this very snapshot: only the clock can have changed the answer.
             do { try known.times.validate(now: now) } catch { return .failure(IAMError(.signatureInvalid, error.message)) }
             return Self.checkExpiry(of: known.secretExpires, now: now).map { known.username }
         }
+        let token = Self.bearerToken(header)
         let parsed: JSONWebToken
         do { parsed = try JSONWebToken(parsing: token) } catch {
             return .failure(IAMError(.signatureInvalid, error.message))
@@ -100,7 +101,7 @@ public struct AuthzDecider: Sendable {
         }
         if case .failure(let error) = Self.checkExpiry(of: secret.expires, now: now) { return .failure(error) }
         tokens?.store(.init(revision: snapshot.revision, username: secret.username, times: times, secretExpires: secret.expires),
-                      for: token)
+                      for: header)
         return .success(secret.username)
     }
 
@@ -112,8 +113,8 @@ public struct AuthzDecider: Sendable {
     /// Go's `Sscanf("Bearer %s")`: the first word after the prefix; any other scheme leaves it empty. On UTF-8
     /// bytes (Character-level splitting is slow).
     static func bearerToken(_ header: String) -> Substring {
-        guard header.hasPrefix("Bearer ") else { return "" }
         let utf8 = header.utf8
+        guard utf8.starts(with: "Bearer ".utf8) else { return "" }
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
         guard let start = utf8.dropFirst(7).firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = utf8[start...].firstIndex(where: isSpace) ?? utf8.endIndex

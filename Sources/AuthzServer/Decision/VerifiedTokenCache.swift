@@ -24,15 +24,16 @@ final class VerifiedTokenCache: @unchecked Sendable {
     /// Lookups answered from the cache.
     private(set) var hits = 0
 
-    func entry(for token: Substring, revision: Int64) -> Entry? {
-        guard let entry = entries[String(token)], entry.revision == revision else { return nil }
+    /// The entry for an `Authorization` header verified at `revision`.
+    func entry(for header: String, revision: Int64) -> Entry? {
+        guard let entry = entries[header], entry.revision == revision else { return nil }
         hits += 1
         return entry
     }
 
-    func store(_ entry: Entry, for token: Substring) {
+    func store(_ entry: Entry, for header: String) {
         guard capacity > 0 else { return }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[String(token)] = entry
+        entries[header] = entry
     }
 }

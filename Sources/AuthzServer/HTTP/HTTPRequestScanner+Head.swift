@@ -1,13 +1,14 @@
 extension HTTPRequestScanner {
     /// The request line and the headers authz reads, from the head's bytes (without the final CRLF CRLF).
     static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
-        var lines = try splitLines(bytes)
-        guard !lines.isEmpty else { throw .bad("empty request") }
-        var head = try requestLine(lines.removeFirst())
+        guard !bytes.isEmpty else { throw .bad("empty request") }
+        var (line, next) = try nextLine(bytes, from: bytes.startIndex)
+        var head = try requestLine(line)
         var contentLength: Int?
         var chunked = false
         var connectionTokens: [String] = []
-        for line in lines {
+        while let start = next {
+            (line, next) = try nextLine(bytes, from: start)
             guard let first = line.first else { throw .bad("an empty header line") }
             guard first != 0x20, first != 0x09 else { throw .bad("obsolete line folding (a header line starting with whitespace)") }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { throw .bad("a header line without a name") }
@@ -15,25 +16,24 @@ extension HTTPRequestScanner {
             guard name.allSatisfy(isTokenByte) else { throw .bad("whitespace or an invalid character in a header name") }
             let value = trimmed(line[(colon + 1)...])
             guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .bad("a control character in a header value") }
-            // Only names of an interesting length are lowered and compared (most headers are skipped at once).
-            guard Self.interestingNameLengths.contains(name.count) else { continue }
-            switch lowercased(name) {
-            case "content-length":
+            // Names are compared by length first, then byte by byte ignoring case: most headers are skipped at once.
+            switch name.count {
+            case 14 where equalsIgnoringCase(name, "content-length"):
                 guard let length = decimal(value) else { throw .bad("Content-Length must be a decimal number") }
                 if let earlier = contentLength, earlier != length { throw .bad("two different Content-Length headers") }
                 contentLength = length
-            case "transfer-encoding":
-                guard lowercased(value[...]) == "chunked", !chunked else {
+            case 17 where equalsIgnoringCase(name, "transfer-encoding"):
+                guard equalsIgnoringCase(value, "chunked"), !chunked else {
                     throw HTTPScanError(status: 501, reason: "only Transfer-Encoding: chunked is supported")
                 }
                 chunked = true
-            case "connection":
+            case 10 where equalsIgnoringCase(name, "connection"):
                 connectionTokens += lowercased(value[...]).split(separator: ",").map { String($0.trimmingWhitespace()) }
-            case "authorization":
+            case 13 where equalsIgnoringCase(name, "authorization"):
                 guard head.authorization == nil else { throw .bad("two Authorization headers") }
                 head.authorization = String(decoding: value, as: UTF8.self)
-            case "expect":
-                head.expectContinue = lowercased(value[...]) == "100-continue"
+            case 6 where equalsIgnoringCase(name, "expect"):
+                head.expectContinue = equalsIgnoringCase(value, "100-continue")
             default:
                 break
             }
@@ -45,26 +45,36 @@ extension HTTPRequestScanner {
         return head
     }
 
-    /// CRLF-separated lines; a bare CR or LF is an error.
-    private static func splitLines(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> [ArraySlice<UInt8>] {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = bytes.startIndex
-        var index = bytes.startIndex
+    /// The CRLF-terminated line starting at `start` and where the next one starts (nil after the last line); a bare
+    /// CR or LF is an error.
+    private static func nextLine(_ bytes: ArraySlice<UInt8>, from start: Int) throws(HTTPScanError) -> (ArraySlice<UInt8>, Int?) {
+        var index = start
         while index < bytes.endIndex {
             switch bytes[index] {
             case 13:
                 guard index + 1 < bytes.endIndex, bytes[index + 1] == 10 else { throw .bad("a bare CR in the request head") }
-                lines.append(bytes[start..<index])
-                index += 2
-                start = index
+                return (bytes[start..<index], index + 2)
             case 10:
                 throw .bad("a bare LF in the request head")
             default:
                 index += 1
             }
         }
-        lines.append(bytes[start..<bytes.endIndex])
-        return lines
+        return (bytes[start..<bytes.endIndex], nil)
+    }
+
+    /// Whether `bytes` spell `lowercaseName` in any case.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: StaticString) -> Bool {
+        guard bytes.count == lowercaseName.utf8CodeUnitCount else { return false }
+        return lowercaseName.withUTF8Buffer { name in
+            var index = bytes.startIndex
+            for expected in name {
+                let byte = bytes[index]
+                guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected else { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     private static func requestLine(_ line: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
@@ -87,9 +97,6 @@ extension HTTPRequestScanner {
         return ScannedRequestHead(method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
                                   minorVersion: minor, keepAlive: true, authorization: nil)
     }
-
-    /// content-length, transfer-encoding, connection, authorization, expect.
-    private static let interestingNameLengths: Set<Int> = [14, 17, 10, 13, 6]
 
     /// RFC 9110 token characters, as a table.
     private static let tokenBytes: [Bool] = (0...255).map { byte in

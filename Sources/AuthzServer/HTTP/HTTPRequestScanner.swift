@@ -100,37 +100,40 @@ struct HTTPRequestScanner {
         }
     }
 
-    private static let crlfcrlf: [UInt8] = [13, 10, 13, 10]
 
     private mutating func readHead(_ buffer: inout ByteBuffer) throws(HTTPScanError) -> ScannedRequestHead? {
         // RFC 9112 §2.2: ignore at least one empty line before the request line.
         var skipped = 0
-        while buffer.readableBytesView.starts(with: [13, 10]) {
+        while buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x0D0A {
             buffer.moveReaderIndex(forwardBy: 2)
             skipped += 2
         }
         searchedHeadBytes = max(0, searchedHeadBytes - skipped)
-        let view = buffer.readableBytesView
         let from = max(0, searchedHeadBytes - 3)
-        guard let end = Self.firstIndex(of: Self.crlfcrlf, in: view, from: from, limit: maxHeadBytes + 4) else {
-            if view.count > maxHeadBytes { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
-            searchedHeadBytes = view.count
+        let limit = maxHeadBytes + 4
+        guard let headLength = buffer.withUnsafeReadableBytes({ Self.endOfHead(in: $0, from: from, limit: limit) }) else {
+            if buffer.readableBytes > maxHeadBytes { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
+            searchedHeadBytes = buffer.readableBytes
             return nil
         }
         searchedHeadBytes = 0
-        let headLength = end - view.startIndex
         guard headLength <= maxHeadBytes else { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
         let bytes = buffer.readBytes(length: headLength + 4)!
         return try Self.parseHead(bytes[..<headLength])
     }
 
-    private static func firstIndex(of needle: [UInt8], in view: ByteBufferView, from: Int, limit: Int) -> Int? {
-        var index = view.startIndex + from
-        let last = min(view.endIndex, view.startIndex + limit) - needle.count
-        while index <= last {
-            if view[index] == needle[0], view[index + 1] == needle[1], view[index + 2] == needle[2], view[index + 3] == needle[3] {
-                return index
+    /// The offset of the first CRLF CRLF at or after `from` within the first `limit` bytes. Looks at every fourth
+    /// byte while it is neither CR nor LF, since such a byte cannot be part of a match.
+    private static func endOfHead(in bytes: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int? {
+        var index = from
+        let end = min(bytes.count, limit)
+        while index + 3 < end {
+            let fourth = bytes[index + 3]
+            if fourth != 10 {
+                index += fourth == 13 ? 1 : 4
+                continue
             }
+            if bytes[index] == 13, bytes[index + 1] == 10, bytes[index + 2] == 13 { return index }
             index += 1
         }
         return nil

@@ -66,7 +66,7 @@ public struct AuditRecord: Sendable, Equatable {
         writer.string("resource", request.resource)
         writer.string("action", request.action)
         writer.string("subject", request.subject)
-        writer.raw("context", JSONValue.object(request.context).description)
+        writer.value("context", .object(request.context))
         return writer.text
     }
 }

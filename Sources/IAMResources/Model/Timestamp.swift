@@ -69,12 +69,30 @@ struct CivilTime {
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS`, written byte by byte (every audit record carries one).
     var dateTime: String {
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + two(month) + "-" + two(day)
-            + "T" + two(hour) + ":" + two(minute) + ":" + two(second)
+        guard (0...9999).contains(year) else {
+            let yearText = String(year)
+            return yearText + "-" + Self.two(month) + "-" + Self.two(day) + "T" + Self.two(hour) + ":" + Self.two(minute) + ":" + Self.two(second)
+        }
+        return String(unsafeUninitializedCapacity: 19) { out in
+            func digit(_ value: Int64) -> UInt8 { UInt8(ascii: "0") + UInt8(value) }
+            out[0] = digit(year / 1000); out[1] = digit(year / 100 % 10); out[2] = digit(year / 10 % 10); out[3] = digit(year % 10)
+            func field(_ value: Int64, after separator: UInt8, at index: Int) {
+                out[index] = separator
+                out[index + 1] = digit(value / 10)
+                out[index + 2] = digit(value % 10)
+            }
+            field(month, after: UInt8(ascii: "-"), at: 4)
+            field(day, after: UInt8(ascii: "-"), at: 7)
+            field(hour, after: UInt8(ascii: "T"), at: 10)
+            field(minute, after: UInt8(ascii: ":"), at: 13)
+            field(second, after: UInt8(ascii: ":"), at: 16)
+            return 19
+        }
     }
+
+    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
 
 extension String {

@@ -78,6 +78,8 @@ private struct JSONParser {
         guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
         position += 1
         var members: [String: JSONValue] = [:]
+        // Room for a few members (and the `username` authz adds to a request's context) without regrowing.
+        members.reserveCapacity(6)
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
@@ -119,6 +121,16 @@ private struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = position
         position += 1
+        // The usual string has no escape: made straight from the input bytes.
+        var end = position
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self) else {
+                throw error("string is not valid UTF-8", at: start)
+            }
+            position = end + 1
+            return text
+        }
         var scalars: [UInt8] = []
         var runStart = position
         while true {

@@ -1,0 +1,95 @@
+/// JSON text written into one byte buffer: strings are escaped straight into it and values rendered in place, so
+/// building a document makes no intermediate strings (audit records are built on every decision).
+public struct JSONTextBuffer: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
+
+    /// Appends already-encoded text as it is.
+    public mutating func appendRaw(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends `text` as a JSON string literal. Works on UTF-8 bytes (every byte that needs escaping is ASCII): one
+    /// pass measures the result, a second writes it in place.
+    public mutating func appendQuoted(_ text: String) {
+        var text = text
+        text.withUTF8 { source in
+            var extra = 0
+            for byte in source where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+                extra += byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5
+            }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: source.count + extra + 2))
+            bytes.withUnsafeMutableBufferPointer { output in
+                var index = start
+                output[index] = 0x22
+                index += 1
+                if extra == 0 {
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[index..<(index + source.count)])).copyMemory(from: UnsafeRawBufferPointer(source))
+                    index += source.count
+                } else {
+                    for byte in source {
+                        guard byte == 0x22 || byte == 0x5C || byte < 0x20 else {
+                            output[index] = byte
+                            index += 1
+                            continue
+                        }
+                        output[index] = 0x5C
+                        switch byte {
+                        case 0x22, 0x5C: output[index + 1] = byte; index += 2
+                        case 0x0A: output[index + 1] = UInt8(ascii: "n"); index += 2
+                        case 0x0D: output[index + 1] = UInt8(ascii: "r"); index += 2
+                        case 0x09: output[index + 1] = UInt8(ascii: "t"); index += 2
+                        default:
+                            let hex: StaticString = "0123456789abcdef"
+                            output[index + 1] = UInt8(ascii: "u")
+                            output[index + 2] = 0x30
+                            output[index + 3] = 0x30
+                            output[index + 4] = hex.utf8Start[Int(byte >> 4)]
+                            output[index + 5] = hex.utf8Start[Int(byte & 15)]
+                            index += 6
+                        }
+                    }
+                }
+                output[index] = 0x22
+            }
+        }
+    }
+
+    /// Appends `value` as compact JSON; object members sorted by key (as Go's `encoding/json` writes maps).
+    public mutating func append(_ value: JSONValue) {
+        switch value {
+        case .null: appendRaw("null")
+        case .bool(let flag): appendRaw(flag ? "true" : "false")
+        case .number(let number):
+            if number.rounded() == number, abs(number) < 1e15 { appendRaw(String(Int64(number))) } else { appendRaw(String(number)) }
+        case .string(let text): appendQuoted(text)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                appendQuoted(key)
+                bytes.append(UInt8(ascii: ":"))
+                append(member)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+}
