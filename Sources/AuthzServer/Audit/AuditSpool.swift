@@ -27,7 +27,13 @@ final class AuditSpool: Sendable {
 
     /// The line a record is shipped and spooled as.
     static func line(_ record: AuditRecord) -> String {
-        "{\"id\":" + quoteJSON(record.id) + ",\"record\":" + record.json + "}"
+        let json = record.json
+        var line = JSONTextBuffer(capacity: json.utf8.count + record.id.utf8.count + 20)
+        line.appendRaw("{\"id\":")
+        line.appendQuoted(record.id)
+        line.appendRaw(",\"record\":")
+        line.appendRaw(json)
+        return line.text(appending: UInt8(ascii: "}"))
     }
 
     /// Whether anything waits to be replayed.

@@ -33,7 +33,7 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// The record's JSON, fields in §2.5 order (no `id`: that is the queue's key).
     public var json: String {
-        var writer = JSONObjectWriter()
+        var writer = JSONObjectWriter(capacity: request.utf8.count + policies.utf8.count + deciders.utf8.count + 256)
         writer.integer("timestamp", timestamp)
         writer.string("username", username)
         writer.string("effect", effect)

@@ -3,10 +3,14 @@ public func quoteJSON(_ text: String) -> String { JSONValue.quoted(text) }
 
 /// Writes JSON objects with members in a fixed order, as Go's `encoding/json` writes structs.
 public struct JSONObjectWriter: Sendable {
-    private var buffer = JSONTextBuffer(capacity: 256)
+    private var buffer: JSONTextBuffer
     private var isEmpty = true
 
-    public init() {
+    public init() { self.init(capacity: 256) }
+
+    /// `capacity`: the expected length of the text (it grows as needed).
+    public init(capacity: Int) {
+        buffer = JSONTextBuffer(capacity: capacity)
         buffer.appendByte(UInt8(ascii: "{"))
     }
 
@@ -49,9 +53,5 @@ public struct JSONObjectWriter: Sendable {
     public mutating func stringOmitEmpty(_ key: String, _ value: String) { if !value.isEmpty { string(key, value) } }
     public mutating func integerOmitZero(_ key: String, _ value: some BinaryInteger) { if value != 0 { integer(key, value) } }
 
-    public var text: String {
-        var finished = buffer
-        finished.appendByte(UInt8(ascii: "}"))
-        return finished.text
-    }
+    public var text: String { buffer.text(appending: UInt8(ascii: "}")) }
 }

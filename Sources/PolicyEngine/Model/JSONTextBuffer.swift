@@ -9,6 +9,15 @@ public struct JSONTextBuffer: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The text with one more byte at the end, made in one allocation (the buffer itself is not copied).
+    public func text(appending last: UInt8) -> String {
+        String(unsafeUninitializedCapacity: bytes.count + 1) { output in
+            _ = output.initialize(from: bytes)
+            output[bytes.count] = last
+            return bytes.count + 1
+        }
+    }
+
     public mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
 
     /// Appends already-encoded text as it is.
