@@ -153,6 +153,11 @@ import Testing
         #expect(next.revision == 8)
         #expect(next.owners["colin"]?.set.policies.map(\.id) == ["new", "allow-articles", "deny-secret"])
         #expect(next.owners["colin"]?.set.policies[2].effect == "allow")
+        // The deciders' JSON follows the edit; an unchanged policy keeps the text rendered before.
+        let texts = next.owners["colin"]!.policyJSONByID
+        #expect(texts["deny-secret"] == edited.jsonText && texts["deny-secret"] != snapshot.owners["colin"]!.policyJSONByID["deny-secret"])
+        #expect(texts["allow-articles"] == snapshot.owners["colin"]!.policyJSONByID["allow-articles"])
+        #expect(texts["new"] == added.jsonText && texts["owner-only"] == nil)
         #expect(next.secrets["SID-colin"] == nil && next.secrets["SID-ci"]?.name == "ci" && next.secrets["SID-nopolicy"] != nil)
         #expect(next.owners["ken"]?.set.count == 1)
         let emptied = next.applying([.policy(owner: "ken", name: "only", nil)], revision: 9)

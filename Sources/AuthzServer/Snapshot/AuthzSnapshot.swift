@@ -32,16 +32,20 @@ public struct OwnerPolicies: Sendable {
     ///   rendered again.
     public init(_ policies: [Policy], previous: OwnerPolicies? = nil, detailedRecording: Bool = false) {
         set = PolicySet(policies, reusing: previous?.set)
-        var previousByID: [String: (Policy, String)] = [:]
+        // Positions, not copies: a large owner's set is rebuilt on every change to one of its policies.
+        var previousPosition: [String: Int] = [:]
         if let previous {
-            for policy in previous.set.policies {
-                if let text = previous.policyJSONByID[policy.id] { previousByID[policy.id] = (policy, text) }
-            }
+            previousPosition.reserveCapacity(previous.set.policies.count)
+            for (position, policy) in previous.set.policies.enumerated() { previousPosition[policy.id] = position }
         }
         var byID: [String: String] = [:]
+        byID.reserveCapacity(policies.count)
         var texts: [String] = []
         for policy in policies where byID[policy.id] == nil {
-            let text = previousByID[policy.id].flatMap { $0.0 == policy ? $0.1 : nil } ?? policy.jsonText
+            let reused = previous.flatMap { previous in
+                previousPosition[policy.id].flatMap { previous.set.policies[$0] == policy ? previous.policyJSONByID[policy.id] : nil }
+            }
+            let text = reused ?? policy.jsonText
             byID[policy.id] = text
             if detailedRecording { texts.append(text) }
         }

@@ -31,6 +31,9 @@ final class CompiledPolicy: Sendable {
     let resources: [Entry]
     /// Sorted by key so evaluation and explanations are deterministic.
     let conditions: [CompiledCondition]
+    /// The index keys of each field's templates (malformed entries left out), worked out once: a policy set
+    /// rebuilt after a change re-indexes every policy it reuses.
+    let indexKeys: [[CompiledTemplate.IndexKey]]
 
     init(_ policy: Policy) {
         self.policy = policy
@@ -47,6 +50,11 @@ final class CompiledPolicy: Sendable {
         subjects = compile(policy.subjects)
         resources = compile(policy.resources)
         conditions = policy.conditions.sorted { $0.key < $1.key }.map { CompiledCondition(key: $0.key, condition: $0.value) }
+        indexKeys = [actions, subjects, resources].map { entries in
+            entries.flatMap { entry -> [CompiledTemplate.IndexKey] in
+                if case .template(let template) = entry { template.indexKeys } else { [] }
+            }
+        }
     }
 
     @inline(__always)

@@ -10,17 +10,17 @@ struct PolicyBodies: Sendable {
     let start: [Int32]
     let members: [Int32]
     /// The matching parts of each body as bytes: equal signatures compile alike.
-    let signatures: [[UInt8]]
+    let signatures: [ByteKey]
 
     init(_ policies: [Policy]) {
-        var bodyBySignature: [[UInt8]: Int32] = [:]
+        var bodyBySignature: [ByteKey: Int32] = [:]
         var representatives: [Policy] = []
         var memberLists: [[Int32]] = []
         var bodyOfPolicy: [Int32] = []
-        var signatures: [[UInt8]] = []
+        var signatures: [ByteKey] = []
         bodyOfPolicy.reserveCapacity(policies.count)
         for (position, policy) in policies.enumerated() {
-            let signature = PolicyBodies.signature(policy)
+            let signature = ByteKey(PolicyBodies.signature(policy))
             let body: Int32
             if let existing = bodyBySignature[signature] {
                 body = existing

@@ -29,7 +29,7 @@ public struct PolicySet: Sendable {
         self.policies = policies
         bodies = PolicyBodies(policies)
         if let previous {
-            var known: [[UInt8]: CompiledPolicy] = [:]
+            var known: [ByteKey: CompiledPolicy] = [:]
             for (signature, compiled) in zip(previous.bodies.signatures, previous.compiled) { known[signature] = compiled }
             compiled = zip(bodies.representatives, bodies.signatures).map { known[$1] ?? CompiledPolicy($0) }
         } else {

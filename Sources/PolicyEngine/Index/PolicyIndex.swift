@@ -20,9 +20,7 @@ final class PolicyIndex: Sendable {
     let alwaysCandidates: [Int32]
 
     init(_ policies: [CompiledPolicy]) {
-        let keys = policies.map { policy in
-            CompiledPolicy.Field.allCases.map { field in policy.templates(field).flatMap(\.indexKeys) }
-        }
+        let keys = policies.map(\.indexKeys)
         let popularity = PolicyIndex.popularity(keys)
         var exactPostings: [[[Int32]]] = Array(repeating: [], count: 3)
         var builders = Array(repeating: FieldIndex(), count: 3)
@@ -121,9 +119,3 @@ extension PolicyIndex.FieldIndex {
     }
 }
 
-extension CompiledPolicy {
-    /// The compiled templates of a list (malformed entries left out).
-    func templates(_ field: Field) -> [CompiledTemplate] {
-        entries(field).compactMap { if case .template(let template) = $0 { template } else { nil } }
-    }
-}

@@ -28,6 +28,18 @@ final class CompiledTemplate: Sendable {
         case exact([[UInt8]])
         /// The needle starts with these bytes (possibly none).
         case prefix([UInt8])
+
+        /// The bytes in bulk, not one `combine` per byte (see ``ByteKey``).
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .exact(let strings):
+                hasher.combine(strings.count)
+                for string in strings { ByteKey(string).hash(into: &hasher) }
+            case .prefix(let bytes):
+                hasher.combine(-1)
+                ByteKey(bytes).hash(into: &hasher)
+            }
+        }
     }
 
     let source: String
