@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "AuthzServer",
             dependencies: [
-                "IAMResources", "IAMTokens", "IAMConfiguration", "PolicyEngine",
+                "HTTPWire", "IAMResources", "IAMTokens", "IAMConfiguration", "PolicyEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -204,13 +204,15 @@ let package = Package(
         ),
         // `iam lb` configuration: the HAProxy and nginx dialects parsed into one model. Pure.
         .target(name: "BalancerConfiguration", swiftSettings: strictSettings),
+        // Byte-level HTTP/1.x pieces shared by the raw-byte readers of authz and the load balancer. Pure.
+        .target(name: "HTTPWire", swiftSettings: strictSettings),
         // `iam lb`: the proxy engine on SwiftNIO channel handlers, balancing, health checks, metrics. Its handlers are
         // confined to their event loops, so release builds drop the dynamic exclusivity checks (measured: ~5% of
         // the proxy's CPU per request); the static checks stay.
         .target(
             name: "Balancer",
             dependencies: [
-                "BalancerConfiguration", "ManagementHTTP",
+                "BalancerConfiguration", "HTTPWire", "ManagementHTTP",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

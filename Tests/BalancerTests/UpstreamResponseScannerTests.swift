@@ -51,9 +51,10 @@ private func head(_ text: String, toHEAD: Bool = false) throws -> UpstreamRespon
     return head
 }
 
-private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropTE: Bool = false, extra: [StaticString] = []) -> String {
+private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropTE: Bool = false,
+                       connection: UpstreamResponseHead.ConnectionLine = .none, chunked: Bool = false) -> String {
     var out = ByteBuffer()
-    head.write(to: &out, clientMinorVersion: clientMinor, dropTransferEncoding: dropTE, extraLines: extra)
+    head.write(to: &out, clientMinorVersion: clientMinor, dropTransferEncoding: dropTE, connection: connection, addChunked: chunked)
     return String(buffer: out)
 }
 
@@ -66,7 +67,7 @@ private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropT
         }
         let parsed = try head(text)
         #expect(forwarded(parsed) == "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\n")
-        #expect(forwarded(parsed, clientMinor: 0, extra: ["Connection: keep-alive"]).hasPrefix("HTTP/1.0 200 OK\r\nServer"))
+        #expect(forwarded(parsed, clientMinor: 0, connection: .keepAlive).hasPrefix("HTTP/1.0 200 OK\r\nServer"))
     }
 
     @Test func hopByHopLinesAreNotForwarded() throws {
@@ -74,7 +75,7 @@ private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropT
             "HTTP/1.1 404 Not Found\r\nConnection: close, X-Hop\r\nx-hop: 1\r\nKeep-Alive: timeout=5\r\nTrailer: X\r\nUpgrade: h2c\r\nProxy-Authenticate: Basic\r\nProxy-Connection: x\r\nX-Kept: yes\r\nContent-Length: 0\r\n\r\n"
         )
         #expect(!parsed.serverKeepsAlive && !parsed.connectionReusable)
-        #expect(forwarded(parsed, extra: ["Connection: close"]) == "HTTP/1.1 404 Not Found\r\nX-Kept: yes\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        #expect(forwarded(parsed, connection: .close) == "HTTP/1.1 404 Not Found\r\nX-Kept: yes\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     }
 
     @Test func keepAliveFollowsTheServersVersionAndConnectionHeader() throws {
@@ -100,7 +101,7 @@ private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropT
             #expect(try relay(text, pieceSize: piece, dechunk: true).body == "Wikipedia  in\r\n\r\nchunks.", "piece size \(piece)")
         }
         let parsed = try head(text)
-        #expect(forwarded(parsed, clientMinor: 0, dropTE: true, extra: ["Connection: close"]) == "HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n")
+        #expect(forwarded(parsed, clientMinor: 0, dropTE: true, connection: .close) == "HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n")
     }
 
     @Test func pipelinedResponsesOnOneConnection() throws {
@@ -122,6 +123,7 @@ private func forwarded(_ head: UpstreamResponseHead, clientMinor: Int = 1, dropT
         var buffer = ByteBuffer(string: "HTTP/1.0 200 OK\r\n\r\nstream")
         guard case .head(let parsed)? = try scanner.next(&buffer) else { Issue.record("no head"); return }
         #expect(parsed.framing == .untilClose && scanner.closeEndsResponse)
+        #expect(forwarded(parsed, chunked: true) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
         guard case .body(let slice)? = try scanner.next(&buffer) else { Issue.record("no body"); return }
         #expect(String(buffer: slice) == "stream")
         #expect(try scanner.next(&buffer) == nil)

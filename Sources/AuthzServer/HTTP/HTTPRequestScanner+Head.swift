@@ -1,3 +1,5 @@
+import HTTPWire
+
 extension HTTPRequestScanner {
     /// The request line and the headers authz reads, from the head's bytes (without the final CRLF CRLF).
     static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
@@ -18,22 +20,22 @@ extension HTTPRequestScanner {
             guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .bad("a control character in a header value") }
             // Names are compared by length first, then byte by byte ignoring case: most headers are skipped at once.
             switch name.count {
-            case 14 where equalsIgnoringCase(name, "content-length"):
+            case 14 where HTTPWire.equalsIgnoringCase(name, "content-length"):
                 guard let length = decimal(value) else { throw .bad("Content-Length must be a decimal number") }
                 if let earlier = contentLength, earlier != length { throw .bad("two different Content-Length headers") }
                 contentLength = length
-            case 17 where equalsIgnoringCase(name, "transfer-encoding"):
-                guard equalsIgnoringCase(value, "chunked"), !chunked else {
+            case 17 where HTTPWire.equalsIgnoringCase(name, "transfer-encoding"):
+                guard HTTPWire.equalsIgnoringCase(value, "chunked"), !chunked else {
                     throw HTTPScanError(status: 501, reason: "only Transfer-Encoding: chunked is supported")
                 }
                 chunked = true
-            case 10 where equalsIgnoringCase(name, "connection"):
+            case 10 where HTTPWire.equalsIgnoringCase(name, "connection"):
                 connectionTokens += lowercased(value[...]).split(separator: ",").map { String($0.trimmingWhitespace()) }
-            case 13 where equalsIgnoringCase(name, "authorization"):
+            case 13 where HTTPWire.equalsIgnoringCase(name, "authorization"):
                 guard head.authorization == nil else { throw .bad("two Authorization headers") }
                 head.authorization = String(decoding: value, as: UTF8.self)
-            case 6 where equalsIgnoringCase(name, "expect"):
-                head.expectContinue = equalsIgnoringCase(value, "100-continue")
+            case 6 where HTTPWire.equalsIgnoringCase(name, "expect"):
+                head.expectContinue = HTTPWire.equalsIgnoringCase(value, "100-continue")
             default:
                 break
             }
@@ -61,20 +63,6 @@ extension HTTPRequestScanner {
             }
         }
         return (bytes[start..<bytes.endIndex], nil)
-    }
-
-    /// Whether `bytes` spell `lowercaseName` in any case.
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: StaticString) -> Bool {
-        guard bytes.count == lowercaseName.utf8CodeUnitCount else { return false }
-        return lowercaseName.withUTF8Buffer { name in
-            var index = bytes.startIndex
-            for expected in name {
-                let byte = bytes[index]
-                guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected else { return false }
-                index += 1
-            }
-            return true
-        }
     }
 
     private static func requestLine(_ line: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {

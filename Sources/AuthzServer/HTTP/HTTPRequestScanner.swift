@@ -1,3 +1,4 @@
+import HTTPWire
 import NIOCore
 
 /// What the authz listener needs of one HTTP/1.x request head, read straight from the bytes.
@@ -111,7 +112,7 @@ struct HTTPRequestScanner {
         searchedHeadBytes = max(0, searchedHeadBytes - skipped)
         let from = max(0, searchedHeadBytes - 3)
         let limit = maxHeadBytes + 4
-        guard let headLength = buffer.withUnsafeReadableBytes({ Self.endOfHead(in: $0, from: from, limit: limit) }) else {
+        guard let headLength = buffer.withUnsafeReadableBytes({ HTTPWire.endOfHead(in: $0, from: from, limit: limit) }) else {
             if buffer.readableBytes > maxHeadBytes { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
             searchedHeadBytes = buffer.readableBytes
             return nil
@@ -120,23 +121,6 @@ struct HTTPRequestScanner {
         guard headLength <= maxHeadBytes else { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
         let bytes = buffer.readBytes(length: headLength + 4)!
         return try Self.parseHead(bytes[..<headLength])
-    }
-
-    /// The offset of the first CRLF CRLF at or after `from` within the first `limit` bytes. Looks at every fourth
-    /// byte while it is neither CR nor LF, since such a byte cannot be part of a match.
-    private static func endOfHead(in bytes: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int? {
-        var index = from
-        let end = min(bytes.count, limit)
-        while index + 3 < end {
-            let fourth = bytes[index + 3]
-            if fourth != 10 {
-                index += fourth == 13 ? 1 : 4
-                continue
-            }
-            if bytes[index] == 13, bytes[index + 1] == 10, bytes[index + 2] == 13 { return index }
-            index += 1
-        }
-        return nil
     }
 
     private func readLine(_ buffer: inout ByteBuffer, limit: Int, what: String) throws(HTTPScanError) -> [UInt8]? {
@@ -157,15 +141,12 @@ struct HTTPRequestScanner {
         var size = 0
         var digits = 0
         for byte in line {
-            let value: Int
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
-            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
+            guard let value = HTTPWire.hexValue(byte) else {
+                guard byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else {
+                    throw .bad("a chunk size must be hexadecimal")
+                }
                 guard digits > 0 else { throw .bad("a chunk size needs hex digits") }
                 return size  // chunk extensions are ignored
-            default: throw .bad("a chunk size must be hexadecimal")
             }
             digits += 1
             guard digits <= 15 else { throw .bad("a chunk size is too large") }

@@ -23,15 +23,10 @@ extension ClientHTTPHandler: UpstreamExchange {
         default:
             break
         }
-        var extraLines: [StaticString] = []
-        if !keepAlive {
-            extraLines.append("Connection: close")
-        } else if clientIsHTTP10 {
-            extraLines.append("Connection: keep-alive")
-        }
-        if chunkResponseForClient { extraLines.append("Transfer-Encoding: chunked") }
+        let connection: UpstreamResponseHead.ConnectionLine = !keepAlive ? .close : clientIsHTTP10 ? .keepAlive : .none
         var out = context.channel.allocator.buffer(capacity: head.headerLines.readableBytes + head.reason.readableBytes + 64)
-        head.write(to: &out, clientMinorVersion: clientIsHTTP10 ? 0 : 1, dropTransferEncoding: clientIsHTTP10 && head.hasTransferEncoding, extraLines: extraLines)
+        head.write(to: &out, clientMinorVersion: clientIsHTTP10 ? 0 : 1, dropTransferEncoding: clientIsHTTP10 && head.hasTransferEncoding,
+                   connection: connection, addChunked: chunkResponseForClient)
         context.write(wrapOutboundOut(out), promise: nil)
         deadline = .now() + (plan.readTimeout ?? backend!.definition.serverTimeout).timeAmount
         return dechunk

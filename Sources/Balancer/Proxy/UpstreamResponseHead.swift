@@ -20,7 +20,8 @@ struct UpstreamResponseHead {
     var reason: ByteBuffer
     /// Every header line with its CRLF, as received.
     var headerLines: ByteBuffer
-    /// Byte ranges of `headerLines` (relative to its reader index) that are not forwarded: hop-by-hop headers.
+    /// Byte ranges of `headerLines` (relative to its reader index) that are not forwarded: hop-by-hop headers, in
+    /// ascending order.
     var droppedLines: [Range<Int>] = []
     var framing: Framing = .untilClose
     /// The server keeps the connection open after this response (HTTP/1.1 without `Connection: close`, or
@@ -34,36 +35,38 @@ struct UpstreamResponseHead {
     /// The server's connection may carry another request after this response.
     var connectionReusable: Bool { serverKeepsAlive && framing != .untilClose }
 
+    /// The `Connection` line the proxy adds for its client.
+    enum ConnectionLine {
+        case none, close, keepAlive
+    }
+
     /// Writes the head for the client: the client's HTTP version, the status and reason as received, the header
-    /// lines except hop-by-hop ones (and `Transfer-Encoding` when `dropTransferEncoding`), then `extraLines`
-    /// (each without CRLF).
-    func write(to out: inout ByteBuffer, clientMinorVersion: Int, dropTransferEncoding: Bool, extraLines: [StaticString]) {
+    /// lines except hop-by-hop ones (and `Transfer-Encoding` when `dropTransferEncoding`), then the proxy's own
+    /// `Connection` line and, with `addChunked`, `Transfer-Encoding: chunked`.
+    func write(to out: inout ByteBuffer, clientMinorVersion: Int, dropTransferEncoding: Bool, connection: ConnectionLine, addChunked: Bool) {
         out.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         writeStatusCode(&out)
         out.writeInteger(UInt8(ascii: " "))
         out.writeImmutableBuffer(reason)
         out.writeStaticString("\r\n")
-        if droppedLines.isEmpty && !dropTransferEncoding {
-            out.writeImmutableBuffer(headerLines)
-        } else {
-            var skipped = droppedLines
-            if dropTransferEncoding { skipped.append(contentsOf: transferEncodingLines) }
-            skipped.sort { $0.lowerBound < $1.lowerBound }
-            var position = 0
-            for range in skipped where range.lowerBound >= position {
-                if range.lowerBound > position {
-                    out.writeImmutableBuffer(headerLines.getSlice(at: headerLines.readerIndex + position, length: range.lowerBound - position)!)
-                }
-                position = range.upperBound
+        // `droppedLines` is in ascending order; merging in the Transfer-Encoding lines (HTTP/1.0 clients) is rare.
+        let skipped = dropTransferEncoding ? (droppedLines + transferEncodingLines).sorted { $0.lowerBound < $1.lowerBound } : droppedLines
+        var position = 0
+        for range in skipped where range.lowerBound >= position {
+            if range.lowerBound > position {
+                out.writeImmutableBuffer(headerLines.getSlice(at: headerLines.readerIndex + position, length: range.lowerBound - position)!)
             }
-            if position < headerLines.readableBytes {
-                out.writeImmutableBuffer(headerLines.getSlice(at: headerLines.readerIndex + position, length: headerLines.readableBytes - position)!)
-            }
+            position = range.upperBound
         }
-        for line in extraLines {
-            out.writeStaticString(line)
-            out.writeStaticString("\r\n")
+        if position < headerLines.readableBytes {
+            out.writeImmutableBuffer(headerLines.getSlice(at: headerLines.readerIndex + position, length: headerLines.readableBytes - position)!)
         }
+        switch connection {
+        case .none: break
+        case .close: out.writeStaticString("Connection: close\r\n")
+        case .keepAlive: out.writeStaticString("Connection: keep-alive\r\n")
+        }
+        if addChunked { out.writeStaticString("Transfer-Encoding: chunked\r\n") }
         out.writeStaticString("\r\n")
     }
 

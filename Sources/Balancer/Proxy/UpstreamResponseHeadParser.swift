@@ -1,3 +1,4 @@
+import HTTPWire
 import NIOCore
 
 /// Parses one complete response head (status line, header lines, empty line) into an ``UpstreamResponseHead``.
@@ -70,7 +71,7 @@ enum UpstreamResponseHeadParser {
                 head.droppedLines.append(range)
             case .connection:
                 head.droppedLines.append(range)
-                if equals(bytes, line.value, "keep-alive") {
+                if HTTPWire.equalsIgnoringCase(bytes[line.value], "keep-alive") {
                     sawKeepAlive = true
                     break
                 }
@@ -95,12 +96,13 @@ enum UpstreamResponseHeadParser {
                 head.hasTransferEncoding = true
                 head.transferEncodingLines.append(range)
                 if !transferCodings.isEmpty { transferCodings.append(UInt8(ascii: ",")) }
-                transferCodings.append(contentsOf: bytes[line.value].map(lowercased))
+                transferCodings.append(contentsOf: bytes[line.value].map(HTTPWire.lowercased))
             }
             lineStart = line.next
         }
         if !connectionOptions.isEmpty {
             try dropNamedLines(connectionOptions, bytes: bytes, linesStart: linesStart, linesEnd: linesEnd, into: &head.droppedLines)
+            head.droppedLines.sort { $0.lowerBound < $1.lowerBound }
         }
         if sawClose { head.serverKeepsAlive = false } else if sawKeepAlive { head.serverKeepsAlive = true }
 
@@ -152,15 +154,15 @@ enum UpstreamResponseHeadParser {
 
     private static func known(_ bytes: UnsafeRawBufferPointer, _ name: Range<Int>) -> Known {
         switch name.count {
-        case 2: return equals(bytes, name, "te") ? .hopByHop : .other
-        case 7: return equals(bytes, name, "trailer") || equals(bytes, name, "upgrade") ? .hopByHop : .other
+        case 2: return HTTPWire.equalsIgnoringCase(bytes[name], "te") ? .hopByHop : .other
+        case 7: return HTTPWire.equalsIgnoringCase(bytes[name], "trailer") || HTTPWire.equalsIgnoringCase(bytes[name], "upgrade") ? .hopByHop : .other
         case 10:
-            if equals(bytes, name, "connection") { return .connection }
-            return equals(bytes, name, "keep-alive") ? .hopByHop : .other
-        case 14: return equals(bytes, name, "content-length") ? .contentLength : .other
-        case 16: return equals(bytes, name, "proxy-connection") ? .hopByHop : .other
-        case 17: return equals(bytes, name, "transfer-encoding") ? .transferEncoding : .other
-        case 18: return equals(bytes, name, "proxy-authenticate") ? .hopByHop : .other
+            if HTTPWire.equalsIgnoringCase(bytes[name], "connection") { return .connection }
+            return HTTPWire.equalsIgnoringCase(bytes[name], "keep-alive") ? .hopByHop : .other
+        case 14: return HTTPWire.equalsIgnoringCase(bytes[name], "content-length") ? .contentLength : .other
+        case 16: return HTTPWire.equalsIgnoringCase(bytes[name], "proxy-connection") ? .hopByHop : .other
+        case 17: return HTTPWire.equalsIgnoringCase(bytes[name], "transfer-encoding") ? .transferEncoding : .other
+        case 18: return HTTPWire.equalsIgnoringCase(bytes[name], "proxy-authenticate") ? .hopByHop : .other
         default: return .other
         }
     }
@@ -170,7 +172,7 @@ enum UpstreamResponseHeadParser {
         var lineStart = linesStart
         while lineStart < linesEnd {
             let line = try nextLine(bytes, from: lineStart, end: linesEnd)
-            let name = bytes[line.name].map(lowercased)
+            let name = bytes[line.name].map(HTTPWire.lowercased)
             let range = (lineStart - linesStart)..<(line.next - linesStart)
             if names.contains(name), !dropped.contains(range) { dropped.append(range) }
             lineStart = line.next
@@ -189,26 +191,10 @@ enum UpstreamResponseHeadParser {
         return value
     }
 
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercaseName: StaticString) -> Bool {
-        guard range.count == lowercaseName.utf8CodeUnitCount else { return false }
-        return lowercaseName.withUTF8Buffer { name in
-            var index = range.lowerBound
-            for byte in name {
-                guard lowercased(bytes[index]) == byte else { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
     /// The comma-separated elements of a header value, trimmed and lowercased.
     private static func tokens(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) -> [[UInt8]] {
-        bytes[value].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { trim($0.map(lowercased)) }
+        bytes[value].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { trim($0.map(HTTPWire.lowercased)) }
     }
-}
-
-private func lowercased(_ byte: UInt8) -> UInt8 {
-    byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
 }
 
 private func trim(_ token: [UInt8]) -> [UInt8] {

@@ -1,3 +1,4 @@
+import HTTPWire
 import NIOCore
 
 /// An incremental reader of the responses on one server connection. The head is parsed only as far as the proxy
@@ -142,7 +143,7 @@ struct UpstreamResponseScanner {
         let bytes = buffer.readableBytesView
         var index = bytes.startIndex
         let end = bytes.startIndex + length
-        while index < end, let value = hexValue(bytes[index]) {
+        while index < end, let value = HTTPWire.hexValue(bytes[index]) {
             guard digits < 15 else { throw UpstreamResponseError(reason: "chunk size too large") }
             size = size << 4 | value
             digits += 1
@@ -176,18 +177,7 @@ struct UpstreamResponseScanner {
 
     private mutating func readHead(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> UpstreamResponseHead? {
         let from = max(0, searchedHeadBytes - 3)
-        let end: Int? = buffer.withUnsafeReadableBytes { bytes in
-            var index = from
-            while index + 3 < bytes.count {
-                if bytes[index + 3] != UInt8(ascii: "\n") {
-                    index += bytes[index + 3] == UInt8(ascii: "\r") ? 1 : 4
-                    continue
-                }
-                if bytes[index] == 13, bytes[index + 1] == 10, bytes[index + 2] == 13 { return index }
-                index += 1
-            }
-            return nil
-        }
+        let end = buffer.withUnsafeReadableBytes { HTTPWire.endOfHead(in: $0, from: from, limit: .max) }
         guard let end else {
             searchedHeadBytes = buffer.readableBytes
             if buffer.readableBytes > Self.maxHeadBytes { throw UpstreamResponseError(reason: "response head larger than \(Self.maxHeadBytes / 1024) KiB") }
@@ -200,12 +190,3 @@ struct UpstreamResponseScanner {
     }
 }
 
-@inline(__always)
-private func hexValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
-    default: nil
-    }
-}

@@ -14,33 +14,15 @@ import Testing
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array("GET /limit HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !String(decoding: received, as: UTF8.self).contains("backend=") {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            received += buffer[0..<count]
-        }
-        return String(decoding: received, as: UTF8.self)
+        return RawHTTP.read(descriptor, until: "backend=")
     }
 
     @Test func aClientBeyondMaxconnWaitsUntilAConnectionCloses() throws {
         let files = try TemporaryFiles()
         let backend = try TestBackend.start("b1", files)
         let port = LoopbackPort.free()
-        let lb = try LoadBalancerUnderTest(config: """
-            global
-                maxconn 2
-            defaults
-                mode http
-                timeout client 30s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server b1 127.0.0.1:\(backend.port)
-            """, files: files)
+        let lb = try LoadBalancerUnderTest.haproxyFront(of: backend.port, port: port, files: files, global: "maxconn 2",
+                                                            defaults: "timeout client 30s\n    timeout server 5s")
         defer { withExtendedLifetime(lb) {} }
         let first = RawHTTP.connectTo(port)
         let second = RawHTTP.connectTo(port)
@@ -56,12 +38,7 @@ import Testing
         #expect(try lb.metric("iam_lb_listener_pauses_total") == 1)
         // One client leaves: the waiting one is accepted and its request (already sent) is answered.
         close(first)
-        var answer = ""
-        for _ in 0..<50 where !answer.contains("backend=b1") {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(third, &buffer, buffer.count, 0)
-            if count > 0 { answer += String(decoding: buffer[0..<count], as: UTF8.self) }
-        }
+        let answer = RawHTTP.read(third, until: "backend=b1", failedReads: 50)
         #expect(answer.contains("HTTP/1.1 200") && answer.contains("backend=b1"), "\(answer)")
     }
 }
@@ -91,10 +68,7 @@ import Testing
                 server b1 127.0.0.1:\(backend.port) maxconn 1
             """, files: files)
         defer { withExtendedLifetime(lb) {} }
-        let curl = { (path: String) throws -> BackgroundProcess in
-            try BackgroundProcess(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "status=%{http_code}", "--max-time", "20",
-                                   "http://127.0.0.1:\(port)\(path)"], environment: ["PATH": "/usr/bin:/bin"])
-        }
+        let curl = { (path: String) throws -> BackgroundProcess in try Curl.background("http://127.0.0.1:\(port)\(path)") }
         // The slot is taken by a slow request; the next one waits in the queue and is served after it.
         let slow = try curl("/slow?ms=1500")
         usleep(300_000)

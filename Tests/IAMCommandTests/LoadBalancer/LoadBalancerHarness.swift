@@ -19,6 +19,23 @@ final class LoadBalancerUnderTest: @unchecked Sendable {
         }
     }
 
+    /// HAProxy in front of one backend (`be`, server `b1`) on `port`; `global` and `defaults` lines go into those
+    /// sections (`defaults` always has `mode http`).
+    static func haproxyFront(of backendPort: Int, port: Int, files: TemporaryFiles, global: String = "", defaults: String = "") throws -> LoadBalancerUnderTest {
+        try LoadBalancerUnderTest(config: """
+            global
+                \(global)
+            defaults
+                mode http
+                \(defaults)
+            frontend fe
+                bind 127.0.0.1:\(port)
+                default_backend be
+            backend be
+                server b1 127.0.0.1:\(backendPort)
+            """, files: files)
+    }
+
     /// nginx in front of one backend (`upstream app`, keepalive 8) on `port`; `serverLines` go into the server block.
     static func nginxFront(of backendPort: Int, port: Int, files: TemporaryFiles, serverLines: String = "") throws -> LoadBalancerUnderTest {
         try LoadBalancerUnderTest(config: """
@@ -61,6 +78,12 @@ enum Curl {
 
     static func get(_ url: String, _ extra: [String] = []) throws -> Response {
         try run([url] + extra)
+    }
+
+    /// curl started in the background; its output is `status=CODE` once it finishes.
+    static func background(_ url: String) throws -> BackgroundProcess {
+        try BackgroundProcess(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "status=%{http_code}", "--max-time", "20", url],
+                              environment: ["PATH": "/usr/bin:/bin"])
     }
 
     /// Runs curl with `arguments`; the status and headers come from `-D`.

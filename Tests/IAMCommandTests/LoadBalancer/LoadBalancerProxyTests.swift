@@ -323,20 +323,8 @@ import Testing
         let files = try TemporaryFiles()
         let backend = try TestBackend.start("b1", files)
         let port = LoopbackPort.free()
-        let lb = try LoadBalancerUnderTest(config: """
-            defaults
-                mode http
-                timeout server 10s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                default_backend be
-            backend be
-                server b1 127.0.0.1:\(backend.port)
-            """, files: files)
-        let slow = try BackgroundProcess(
-            ["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "status=%{http_code}", "--max-time", "20", "http://127.0.0.1:\(port)/slow?ms=1500"],
-            environment: ["PATH": "/usr/bin:/bin"]
-        )
+        let lb = try LoadBalancerUnderTest.haproxyFront(of: backend.port, port: port, files: files, defaults: "timeout server 10s")
+        let slow = try Curl.background("http://127.0.0.1:\(port)/slow?ms=1500")
         // The request is with the backend before the signal.
         usleep(500_000)
         lb.process.signal(SIGTERM)

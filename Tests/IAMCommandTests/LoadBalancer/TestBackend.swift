@@ -143,6 +143,19 @@ enum RawHTTP {
         return descriptor
     }
 
+    /// Reads from `descriptor` until what arrived contains `marker`, or `failedReads` reads returned nothing (each
+    /// waits for the socket's receive timeout).
+    static func read(_ descriptor: Int32, until marker: String, failedReads: Int = 1) -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var failures = 0
+        while failures < failedReads, !String(decoding: received, as: UTF8.self).contains(marker) {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 { received += buffer[0..<count] } else { failures += 1 }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// Sends `request`, then reads until the server closes or `seconds` pass.
     static func exchange(_ port: Int, _ request: String, seconds: Int = 5) -> String {
         let descriptor = connectTo(port)
