@@ -80,9 +80,24 @@ func latency(_ set: PolicySet, _ requests: [AccessRequest], samples: Int) -> (p5
     return (micro(0.50), micro(0.99), Double(durations[samples - 1]) / 1000)
 }
 
+/// Median time to rebuild `set` after one change, as the change feed does: a new policy first, reusing what
+/// `set` compiled (see `PolicySet.init(_:reusing:)`).
+func oneChangeMilliseconds(_ set: PolicySet, runs: Int) -> Double {
+    var times: [Double] = []
+    var current = set
+    for run in 0..<max(runs, 5) {
+        let added = Policy(id: "bench-change-\(run)", subjects: ["users:<.*>"], effect: "allow",
+                           resources: ["resources:bench-change:\(run)"], actions: ["read"])
+        let start = nanoseconds()
+        current = PolicySet([added] + current.policies, reusing: current)
+        times.append(Double(nanoseconds() - start) / 1e6)
+    }
+    return median(times)
+}
+
 let options = Options(CommandLine.arguments)
-print("| policies | requests | decisions/s (median of \(options.runs)) | min..max | p50 µs | p99 µs | max µs | compiled set heap MiB | compile ms | candidates mean / p99 / max |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| policies | requests | decisions/s (median of \(options.runs)) | min..max | p50 µs | p99 µs | max µs | compiled set heap MiB | compile ms | one change ms | candidates mean / p99 / max |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for size in options.sizes {
     let policiesFile = "\(options.fixtures)/policies-full-\(size).json"
     let requestsFile = "\(options.fixtures)/requests-full-\(size).json"
@@ -102,6 +117,7 @@ for size in options.sizes {
         let compileMs = Double(nanoseconds() - compileStart) / 1e6
         // The set keeps its own copy of each policy; what the heap grew by is the compiled form plus that copy.
         let heapMiB = Double(heapBytesInUse() - heapBefore) / 1_048_576
+        let changeMs = oneChangeMilliseconds(set, runs: options.runs)
         _ = throughput(set, requests, seconds: min(0.3, options.seconds))  // warm-up
         var rates: [Double] = []
         for _ in 0..<options.runs { rates.append(throughput(set, requests, seconds: options.seconds).0) }
@@ -112,7 +128,8 @@ for size in options.sizes {
             "\(size)", "\(requests.count)", String(format: "%.0f", median(rates)),
             String(format: "%.0f..%.0f", rates.min()!, rates.max()!),
             String(format: "%.2f", p50), String(format: "%.2f", p99), String(format: "%.1f", maximum),
-            String(format: "%.1f", heapMiB), String(format: "%.0f", compileMs), candidateSummary,
+            String(format: "%.1f", heapMiB), String(format: "%.0f", compileMs),
+            String(format: "%.2f", changeMs), candidateSummary,
         ]
         print("| " + row.joined(separator: " | ") + " |")
     } catch {

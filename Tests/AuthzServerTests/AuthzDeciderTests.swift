@@ -163,4 +163,26 @@ import Testing
         let emptied = next.applying([.policy(owner: "ken", name: "only", nil)], revision: 9)
         #expect(emptied.owners["ken"] == nil, "an owner without policies has no entry: list policies failed")
     }
+
+    /// Texts carried over from change to change (the dictionary copied, dropped and changed policies replaced) equal
+    /// the texts of the same policies rendered afresh, with the detailed `policies` list in set order.
+    @Test func carriedOverTextsEqualFreshOnesAfterManyChanges() throws {
+        func policy(_ id: String, _ resource: String) throws -> Policy {
+            try Policy(json: JSONValue.parse(#"{"id":"\#(id)","subjects":["<.*>"],"actions":["read"],"effect":"allow","resources":["\#(resource)"]}"#))
+        }
+        var snapshot = AuthzSnapshot(revision: 1, secrets: [], policies: try (0..<40).map { ("colin", try policy("p\($0)", "r\($0)")) },
+                                     detailedRecording: true)
+        for step in 0..<30 {
+            let change: AuthzSnapshot.ObjectChange = switch step % 3 {
+            case 0: .policy(owner: "colin", name: "added\(step)", try policy("added\(step)", "new\(step)"))
+            case 1: .policy(owner: "colin", name: "p\(step)", try policy("p\(step)", "edited\(step)"))
+            default: .policy(owner: "colin", name: "p\(step)", nil)
+            }
+            snapshot = snapshot.applying([change], revision: Int64(step + 2), detailedRecording: true)
+            let owner = snapshot.owners["colin"]!
+            let fresh = OwnerPolicies(owner.set.policies, detailedRecording: true)
+            #expect(owner.policyJSONByID == fresh.policyJSONByID, "after step \(step)")
+            #expect(owner.policiesJSON == fresh.policiesJSON, "after step \(step)")
+        }
+    }
 }

@@ -31,26 +31,39 @@ public struct OwnerPolicies: Sendable {
     /// - Parameter previous: the owner's policies before this change: what did not change is not compiled or
     ///   rendered again.
     public init(_ policies: [Policy], previous: OwnerPolicies? = nil, detailedRecording: Bool = false) {
-        set = PolicySet(policies, reusing: previous?.set)
-        // Positions, not copies: a large owner's set is rebuilt on every change to one of its policies.
-        var previousPosition: [String: Int] = [:]
-        if let previous {
-            previousPosition.reserveCapacity(previous.set.policies.count)
-            for (position, policy) in previous.set.policies.enumerated() { previousPosition[policy.id] = position }
-        }
+        let set = PolicySet(policies, reusing: previous?.set)
+        self.set = set
+        let byID = previous.flatMap { OwnerPolicies.carryingOver($0, to: set) } ?? OwnerPolicies.texts(of: policies)
+        policiesJSON = detailedRecording ? "[" + policies.map { byID[$0.id]! }.joined(separator: ",") + "]" : ""
+        policyJSONByID = byID
+    }
+
+    /// Each policy's JSON by ID, the first of a repeated ID winning.
+    private static func texts(of policies: [Policy]) -> [String: String] {
         var byID: [String: String] = [:]
         byID.reserveCapacity(policies.count)
-        var texts: [String] = []
-        for policy in policies where byID[policy.id] == nil {
-            let reused = previous.flatMap { previous in
-                previousPosition[policy.id].flatMap { previous.set.policies[$0] == policy ? previous.policyJSONByID[policy.id] : nil }
-            }
-            let text = reused ?? policy.jsonText
-            byID[policy.id] = text
-            if detailedRecording { texts.append(text) }
+        for policy in policies where byID[policy.id] == nil { byID[policy.id] = policy.jsonText }
+        return byID
+    }
+
+    /// `previous`'s texts with those of dropped and changed policies replaced: a large owner's set is rebuilt on every
+    /// change to one of its policies, and copying the dictionary costs far less than rendering or re-hashing every
+    /// policy. Nil when IDs repeat (the store keeps them unique per owner), for ``texts(of:)`` to decide.
+    private static func carryingOver(_ previous: OwnerPolicies, to set: PolicySet) -> [String: String]? {
+        let positions = set.positionsInPrevious
+        guard positions.count == set.policies.count, previous.policyJSONByID.count == previous.set.policies.count else {
+            return nil
         }
-        policiesJSON = detailedRecording ? "[" + texts.joined(separator: ",") + "]" : ""
-        policyJSONByID = byID
+        var byID = previous.policyJSONByID
+        var kept = [Bool](repeating: false, count: previous.set.policies.count)
+        for position in positions where position >= 0 { kept[Int(position)] = true }
+        for (position, wasKept) in kept.enumerated() where !wasKept { byID[previous.set.policies[position].id] = nil }
+        for (position, previousPosition) in positions.enumerated() where previousPosition < 0 {
+            let policy = set.policies[position]
+            guard byID[policy.id] == nil else { return nil }
+            byID[policy.id] = policy.jsonText
+        }
+        return byID.count == set.policies.count ? byID : nil
     }
 }
 

@@ -49,6 +49,9 @@ final class CompiledPolicy: Sendable {
         actions = compile(policy.actions)
         subjects = compile(policy.subjects)
         resources = compile(policy.resources)
+        hasMalformedTemplate = [actions, subjects, resources].contains { entries in
+            entries.contains { if case .malformed = $0 { true } else { false } }
+        }
         conditions = policy.conditions.sorted { $0.key < $1.key }.map { CompiledCondition(key: $0.key, condition: $0.value) }
         indexKeys = [actions, subjects, resources].map { entries in
             entries.flatMap { entry -> [CompiledTemplate.IndexKey] in
@@ -66,9 +69,8 @@ final class CompiledPolicy: Sendable {
         }
     }
 
-    var hasMalformedTemplate: Bool {
-        Field.allCases.contains { field in entries(field).contains { if case .malformed = $0 { true } else { false } } }
-    }
+    /// True when a template of any list is malformed.
+    let hasMalformedTemplate: Bool
 
     /// True when a template list is empty: the policy can then never match.
     var hasEmptyList: Bool { actions.isEmpty || subjects.isEmpty || resources.isEmpty }

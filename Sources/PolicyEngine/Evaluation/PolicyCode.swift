@@ -55,13 +55,35 @@ final class PolicyCode: @unchecked Sendable {
     /// The template text, by template index, for messages.
     private let sources: [String]
 
+    /// Templates the bodies refer to.
+    let liveTemplates: Int
+    /// Templates no body refers to any more (left behind by bodies that a change dropped).
+    var unusedTemplates: Int { templates.count - liveTemplates }
+
     /// `compiled` holds one policy per body; `allows` the effect of every policy of the set.
-    init(_ compiled: [CompiledPolicy], bodies: PolicyBodies, allows: [Bool]) {
+    ///
+    /// - Parameter previous: the code of the set this one replaces. Its buffers are copied as they are and only
+    ///   the bodies it did not have (``PolicyBodies/previousBody`` -1) are encoded and appended, unless the
+    ///   templates of dropped bodies have come to outweigh the live ones (by more than 512): then everything is
+    ///   encoded afresh.
+    init(_ compiled: [CompiledPolicy], bodies: PolicyBodies, allows: [Bool], reusing previous: PolicyCode? = nil) {
         var builder = Builder()
-        let records = compiled.map { policy in
-            PolicyRecord(actions: builder.add(policy.actions), subjects: builder.add(policy.subjects),
-                         resources: builder.add(policy.resources), hasConditions: !policy.conditions.isEmpty)
+        var reused = bodies.previousBody
+        if let previous, previous.unusedTemplates <= previous.liveTemplates + 512 {
+            builder = Builder(copying: previous)
+        } else {
+            reused = Array(repeating: -1, count: compiled.count)
         }
+        var liveTemplates = 0
+        let records = zip(compiled, reused).map { policy, previousBody in
+            let record = previousBody >= 0
+                ? previous!.policies[Int(previousBody)]
+                : PolicyRecord(actions: builder.add(policy.actions), subjects: builder.add(policy.subjects),
+                               resources: builder.add(policy.resources), hasConditions: !policy.conditions.isEmpty)
+            liveTemplates += Int(record.actions.count + record.subjects.count + record.resources.count)
+            return record
+        }
+        self.liveTemplates = liveTemplates
         memberStart = PolicyCode.freeze(bodies.start)
         memberList = PolicyCode.freeze(bodies.members)
         memberAllows = PolicyCode.freeze(allows)
@@ -244,6 +266,20 @@ extension PolicyCode {
         var classes: [CharacterClass] = []
         var errors: [TemplateError] = []
         var sources: [String] = []
+
+        init() {}
+
+        /// Starts from everything `code` holds, so that its spans and side-table indices stay valid.
+        init(copying code: PolicyCode) {
+            bytes = Array(code.bytes)
+            members = Array(code.members)
+            templates = Array(code.templates)
+            tables = code.tables
+            programs = code.programs
+            classes = code.classes
+            errors = code.errors
+            sources = code.sources
+        }
 
         mutating func store(_ data: [UInt8]) -> Span {
             defer { bytes += data }

@@ -23,24 +23,29 @@ public struct PolicySet: Sendable {
         self.init(policies, reusing: nil)
     }
 
-    /// A set of `policies` that takes the compiled form of every body `previous` already compiled (templates,
-    /// patterns, networks), so that changing one policy of a large set recompiles one policy, not all of them.
+    /// A set of `policies` that takes over what `previous` already worked out for the policies it had (their
+    /// compiled templates, patterns and networks, their encoded form and their place in the index), so that changing
+    /// one policy of a large set compiles and places one policy, not all of them.
     public init(_ policies: [Policy], reusing previous: PolicySet?) {
         self.policies = policies
-        bodies = PolicyBodies(policies)
+        bodies = PolicyBodies(policies, previous: previous.map { ($0.policies, $0.bodies) })
         if let previous {
-            var known: [ByteKey: CompiledPolicy] = [:]
-            for (signature, compiled) in zip(previous.bodies.signatures, previous.compiled) { known[signature] = compiled }
-            compiled = zip(bodies.representatives, bodies.signatures).map { known[$1] ?? CompiledPolicy($0) }
+            compiled = zip(bodies.representatives, bodies.previousBody).map { position, previousBody in
+                previousBody >= 0 ? previous.compiled[Int(previousBody)] : CompiledPolicy(policies[Int(position)])
+            }
         } else {
-            compiled = bodies.representatives.map(CompiledPolicy.init)
+            compiled = bodies.representatives.map { CompiledPolicy(policies[Int($0)]) }
         }
-        code = PolicyCode(compiled, bodies: bodies, allows: policies.map(\.allows))
-        index = PolicyIndex(compiled)
+        code = PolicyCode(compiled, bodies: bodies, allows: policies.map(\.allows), reusing: previous?.code)
+        index = PolicyIndex(compiled, previousBody: bodies.previousBody, reusing: previous.map { ($0.index, $0.compiled) })
         policyIDs = policies.map(\.id)
     }
 
     public var count: Int { policies.count }
+
+    /// For a set built with `reusing:`, each policy's position in that set when it was there unchanged, or -1 when
+    /// it is new or changed; empty for a set built from scratch. Lets a caller carry over what it keeps per policy.
+    public var positionsInPrevious: [Int32] { bodies.previousPosition }
 
     /// Decides a request: allowed iff at least one matching policy allows, none denies and none fails.
     public func decide(_ request: AccessRequest) -> Decision {

@@ -4,9 +4,6 @@
 /// of it. Chains of single-child nodes are merged into one node with a multi-byte label, so a lookup
 /// costs a few comparisons per branching point, not one step per byte.
 struct PrefixTrie: Sendable {
-    /// Keys and postings collected before ``freeze()``.
-    private var pending: [[UInt8]: [Int32]] = [:]
-
     private struct Node: Sendable {
         var labelStart: Int32 = 0
         var labelCount: Int32 = 0
@@ -16,40 +13,102 @@ struct PrefixTrie: Sendable {
         var childCount: Int32 = 0
     }
 
-    private var nodes: [Node] = []
+    /// One indexed prefix and its postings.
+    typealias Entry = (prefix: [UInt8], postings: [Int32])
+
+    private var nodes: [Node] = [Node()]
     /// The first label byte of each node, for choosing a child without touching the node.
-    private var firstBytes: [UInt8] = []
+    private var firstBytes: [UInt8] = [0]
     private var labels: [UInt8] = []
     private var postings: [Int32] = []
 
     var isEmpty: Bool { postings.isEmpty }
 
-    mutating func insert(_ prefix: [UInt8], posting: Int32) {
-        if pending[prefix, default: []].last != posting { pending[prefix, default: []].append(posting) }
+    init() {}
+
+    /// A tree of `entries`, sorted by prefix (byte-wise), each prefix once.
+    private init(sorted entries: [Entry]) {
+        build(node: 0, entries: entries[...], depth: 0)
     }
 
-    /// Builds the tree; call once after the last insert.
-    mutating func freeze() {
-        let keys = pending.keys.sorted { $0.lexicographicallyPrecedes($1) }
-        nodes = [Node()]
-        firstBytes = [0]
-        build(node: 0, keys: keys[...], depth: 0)
-        pending = [:]
+    /// This tree with every posting `p` renumbered to `renumber[p]` (-1 drops it) and `additions` filed too.
+    ///
+    /// A policy set rebuilt after a change renumbers its bodies; when the change added no prefix to this tree, the
+    /// shape stays and only the postings are rewritten.
+    func updated(renumber: [Int32], adding additions: [(prefix: [UInt8], posting: Int32)]) -> PrefixTrie {
+        if additions.isEmpty {
+            var result = self
+            result.postings = []
+            result.postings.reserveCapacity(postings.count)
+            for node in nodes.indices {
+                let old = nodes[node]
+                result.nodes[node].postingStart = Int32(result.postings.count)
+                for index in Int(old.postingStart)..<Int(old.postingStart + old.postingCount) {
+                    let renumbered = renumber[Int(postings[index])]
+                    if renumbered >= 0 { result.postings.append(renumbered) }
+                }
+                result.nodes[node].postingCount = Int32(result.postings.count) - result.nodes[node].postingStart
+            }
+            return result
+        }
+        var existing: [Entry] = []
+        var path: [UInt8] = []
+        collect(node: 0, path: &path, renumber: renumber, into: &existing)
+        let sortedAdditions = additions.sorted {
+            $0.prefix == $1.prefix ? $0.posting < $1.posting : $0.prefix.lexicographicallyPrecedes($1.prefix)
+        }
+        // Merge two sorted lists of prefixes; an added posting joins an existing prefix's list.
+        var merged: [Entry] = []
+        merged.reserveCapacity(existing.count + sortedAdditions.count)
+        var next = 0
+        for addition in sortedAdditions {
+            while next < existing.count, existing[next].prefix.lexicographicallyPrecedes(addition.prefix) {
+                merged.append(existing[next])
+                next += 1
+            }
+            if next < existing.count, existing[next].prefix == addition.prefix {
+                merged.append(existing[next])
+                next += 1
+            }
+            if merged.last?.prefix == addition.prefix {
+                if merged[merged.count - 1].postings.last != addition.posting { merged[merged.count - 1].postings.append(addition.posting) }
+            } else {
+                merged.append((addition.prefix, [addition.posting]))
+            }
+        }
+        merged += existing[next...]
+        return PrefixTrie(sorted: merged)
     }
 
-    /// Fills `node` (whose label ends at `depth`) from `keys`, all of which share the first `depth` bytes.
-    private mutating func build(node: Int, keys: ArraySlice<[UInt8]>, depth: Int) {
-        var rest = keys
-        if let first = rest.first, first.count == depth {
+    /// The entries under `node` in prefix order, renumbered; prefixes left without postings are dropped.
+    private func collect(node index: Int, path: inout [UInt8], renumber: [Int32], into entries: inout [Entry]) {
+        let node = nodes[index]
+        path += labels[Int(node.labelStart)..<Int(node.labelStart + node.labelCount)]
+        var kept: [Int32] = []
+        for posting in postings[Int(node.postingStart)..<Int(node.postingStart + node.postingCount)] {
+            let renumbered = renumber[Int(posting)]
+            if renumbered >= 0 { kept.append(renumbered) }
+        }
+        if !kept.isEmpty { entries.append((path, kept)) }
+        for child in Int(node.childStart)..<Int(node.childStart + node.childCount) {
+            collect(node: child, path: &path, renumber: renumber, into: &entries)
+        }
+        path.removeLast(Int(node.labelCount))
+    }
+
+    /// Fills `node` (whose label ends at `depth`) from `entries`, all of whose prefixes share the first `depth` bytes.
+    private mutating func build(node: Int, entries: ArraySlice<Entry>, depth: Int) {
+        var rest = entries
+        if let first = rest.first, first.prefix.count == depth {
             nodes[node].postingStart = Int32(postings.count)
-            postings += pending[first]!
+            postings += first.postings
             nodes[node].postingCount = Int32(postings.count) - nodes[node].postingStart
             rest = rest.dropFirst()
         }
-        // Group the remaining keys by their next byte; each group becomes one child.
-        var groups: [ArraySlice<[UInt8]>] = []
+        // Group the remaining prefixes by their next byte; each group becomes one child.
+        var groups: [ArraySlice<Entry>] = []
         var groupStart = rest.startIndex
-        for index in rest.indices where index > groupStart && rest[index][depth] != rest[groupStart][depth] {
+        for index in rest.indices where index > groupStart && rest[index].prefix[depth] != rest[groupStart].prefix[depth] {
             groups.append(rest[groupStart..<index])
             groupStart = index
         }
@@ -59,18 +118,19 @@ struct PrefixTrie: Sendable {
         nodes[node].childCount = Int32(groups.count)
         for group in groups {
             nodes.append(Node())
-            firstBytes.append(group.first![depth])
+            firstBytes.append(group.first!.prefix[depth])
         }
         for (offset, group) in groups.enumerated() {
-            // The label runs while every key in the group agrees and none ends.
-            let shortest = group.map(\.count).min()!
+            // The label runs while every prefix in the group agrees and none ends.
+            let first = group.first!.prefix
+            let shortest = group.map(\.prefix.count).min()!
             var end = depth + 1
-            while end < shortest, group.allSatisfy({ $0[end] == group.first![end] }) { end += 1 }
+            while end < shortest, group.allSatisfy({ $0.prefix[end] == first[end] }) { end += 1 }
             let child = childStart + offset
             nodes[child].labelStart = Int32(labels.count)
-            labels += group.first![depth..<end]
+            labels += first[depth..<end]
             nodes[child].labelCount = Int32(end - depth)
-            build(node: child, keys: group, depth: end)
+            build(node: child, entries: group, depth: end)
         }
     }
 
