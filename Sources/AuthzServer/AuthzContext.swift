@@ -52,13 +52,13 @@ final class AuthzContext: Sendable {
         guard let snapshot = holder.snapshot else {
             let error = IAMError(.notReady, "no snapshot of secrets and policies yet: the apiserver has not been reached since start")
             metrics.decided(String(error.code.code))
-            return AuthzOutcome(status: error.code.httpStatus, body: AuthzDecider.errorBody(error), audit: nil, result: String(error.code.code))
+            return AuthzOutcome(status: error.code.httpStatus, body: AuthzDecider.errorBody(error), result: String(error.code.code))
         }
         let outcome = decider.decide(authorization: authorization, body: body, snapshot: snapshot, now: Self.unixNow(), tokens: tokens) {
             recordPrefix + String(recordSequence.wrappingIncrementThenLoad(ordering: .relaxed))
         }
         metrics.decided(outcome.result)
-        if let record = outcome.audit, let audit, !audit.append(record, key: shard) {
+        if let line = outcome.auditLine, let audit, !audit.append(line, key: shard) {
             metrics.auditDropped.increment()
         }
         return outcome

@@ -5,19 +5,19 @@ import Testing
 
 /// The audit buffer never loses a record to a full shard when it has somewhere to shed them.
 @Suite struct AuditBufferTests {
-    static func record(_ number: Int) -> AuditRecord {
-        AuditRecord(id: "r\(number)", timestamp: 0, username: "u", effect: "allow", conclusion: "", request: "{}", policies: "",
-                    deciders: "[]", expireAt: "")
+    static func record(_ number: Int) -> AuditLine {
+        AuditLine(AuditRecord(id: "r\(number)", timestamp: 0, username: "u", effect: "allow", conclusion: "", request: "{}",
+                              policies: "", deciders: "[]", expireAt: ""))
     }
 
     @Test func aFullShardShedsItsOldestQuarterToTheOverflow() {
         let shed = Mutex<[String]>([])
         let buffer = AuditBuffer(capacity: 8, shards: 1) { records in
-            shed.withLock { $0 += records.map(\.id) }
+            shed.withLock { $0 += records.compactMap(\.record?.id) }
             return true
         }
         for number in 0..<20 { #expect(buffer.append(Self.record(number))) }
-        let kept = buffer.take(100).map(\.id)
+        let kept = buffer.take(100).compactMap(\.record?.id)
         let spilled = shed.withLock { $0 }
         #expect(spilled.count + kept.count == 20)
         #expect(Set(spilled + kept).count == 20, "every record exactly once")

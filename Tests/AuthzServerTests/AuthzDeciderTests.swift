@@ -54,6 +54,24 @@ import Testing
         #expect(record.expireAt.hasPrefix("2126-"), "a hundred years on: \(record.expireAt)")
         #expect(record.json.hasPrefix(#"{"timestamp":1800000000,"username":"colin","effect":"allow","conclusion":"#))
         #expect(AuditRecord(id: record.id, json: record.json) == record, "the pump reads back what authz wrote")
+        #expect(outcome.auditLine == AuditLine(record), "the line written on the decision path is the record's own rendering")
+    }
+
+    /// Texts that need escaping (quotes, backslashes, control characters, non-ASCII) in the policy, the request and
+    /// its context come out of the line exactly as the record's own rendering writes them, and read back unchanged.
+    @Test func theRecordLineEscapesLikeTheRecordItself() throws {
+        let policy = try Policy(json: JSONValue.parse(
+            #"{"id":"q\"uote","description":"tab\there \\ back\nslash \u0001 é ✓","subjects":["<.*>"],"actions":["read"],"effect":"allow","resources":["notes:<.*>"]}"#))
+        let snapshot = AuthzSnapshot(revision: 1, secrets: [SecretEntry(secretID: "SID-colin", username: "colin", secretKey: Self.secretKey,
+                                                                         expires: 0, name: "app")],
+                                     policies: [("colin", policy)], detailedRecording: true)
+        let outcome = try decide(#"{"subject":"a\"b","action":"read","resource":"notes:\\x\t","context":{"k\"":"v\u0002é"}}"#,
+                                 snapshot: snapshot, detailed: true)
+        #expect(outcome.body == #"{"allowed":true}"#)
+        let record = try #require(outcome.audit)
+        #expect(outcome.auditLine == AuditLine(record))
+        #expect(record.deciders == "[" + policy.jsonText + "]" && record.policies == "[" + policy.jsonText + "]")
+        #expect(record.request == #"{"resource":"notes:\\x\t","action":"read","subject":"a\"b","context":{"k\"":"v\u0002é","username":"colin"}}"#)
     }
 
     @Test func deniesByDefaultAndForcefully() throws {
@@ -154,10 +172,11 @@ import Testing
         #expect(next.owners["colin"]?.set.policies.map(\.id) == ["new", "allow-articles", "deny-secret"])
         #expect(next.owners["colin"]?.set.policies[2].effect == "allow")
         // The deciders' JSON follows the edit; an unchanged policy keeps the text rendered before.
-        let texts = next.owners["colin"]!.policyJSONByID
-        #expect(texts["deny-secret"] == edited.jsonText && texts["deny-secret"] != snapshot.owners["colin"]!.policyJSONByID["deny-secret"])
-        #expect(texts["allow-articles"] == snapshot.owners["colin"]!.policyJSONByID["allow-articles"])
-        #expect(texts["new"] == added.jsonText && texts["owner-only"] == nil)
+        let texts = next.owners["colin"]!.escapedPolicyJSONByID
+        let before = snapshot.owners["colin"]!.escapedPolicyJSONByID
+        #expect(texts["deny-secret"] == OwnerPolicies.escapedText(edited) && texts["deny-secret"] != before["deny-secret"])
+        #expect(texts["allow-articles"] == before["allow-articles"])
+        #expect(texts["new"] == OwnerPolicies.escapedText(added) && texts["owner-only"] == nil)
         #expect(next.secrets["SID-colin"] == nil && next.secrets["SID-ci"]?.name == "ci" && next.secrets["SID-nopolicy"] != nil)
         #expect(next.owners["ken"]?.set.count == 1)
         let emptied = next.applying([.policy(owner: "ken", name: "only", nil)], revision: 9)
@@ -181,8 +200,8 @@ import Testing
             snapshot = snapshot.applying([change], revision: Int64(step + 2), detailedRecording: true)
             let owner = snapshot.owners["colin"]!
             let fresh = OwnerPolicies(owner.set.policies, detailedRecording: true)
-            #expect(owner.policyJSONByID == fresh.policyJSONByID, "after step \(step)")
-            #expect(owner.policiesJSON == fresh.policiesJSON, "after step \(step)")
+            #expect(owner.escapedPolicyJSONByID == fresh.escapedPolicyJSONByID, "after step \(step)")
+            #expect(owner.escapedPoliciesJSON == fresh.escapedPoliciesJSON, "after step \(step)")
         }
     }
 }

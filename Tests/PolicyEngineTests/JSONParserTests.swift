@@ -1,4 +1,5 @@
 import Foundation
+import IAMTestSupport
 import PolicyEngine
 import Testing
 
@@ -53,6 +54,63 @@ import Testing
         #expect(quoteJSON(#"{"k":"v"}"#) == #""{\"k\":\"v\"}""#)
         for text in ["x", "\"", "\\\\", "\u{0}", "mixed \"é\" \u{7}", String(repeating: "\"a", count: 1000)] {
             #expect(try JSONValue.parse(quoteJSON(text)) == .string(text), "\(text.debugDescription)")
+        }
+    }
+}
+
+/// `AccessRequest(parsing:)` reads a request straight from bytes; it must accept, refuse and decode exactly what
+/// decoding the parsed tree does.
+@Suite struct AccessRequestParsingTests {
+    static func viaTree(_ bytes: [UInt8]) -> AccessRequest? {
+        guard let value = try? JSONValue.parse(bytes) else { return nil }
+        return try? AccessRequest(json: value)
+    }
+
+    @Test func fixtureRequestsDecodeAsThroughTheTree() throws {
+        guard case .array(let items) = try Fixtures.json("requests-full-1000.json") else { throw Fixtures.FixtureError.notAnArray }
+        for item in items {
+            let bytes = Array(item.description.utf8)
+            #expect(try AccessRequest(parsing: bytes) == Self.viaTree(bytes))
+        }
+    }
+
+    @Test(arguments: [
+        #"{"subject":"s","action":"a","resource":"r","context":{"k":[1,{"x":null}]}}"#,
+        #"{"subject":null,"action":"a","extra":{"deep":[true,false]},"resource":"r","context":null}"#,
+        #" { "subject" : "first" , "subject" : "last" } "#,
+        #"{}"#,
+        #"{"subject":1}"#,
+        #"{"context":"text"}"#,
+        #"["subject"]"#,
+        #"{"subject":"s",}"#,
+        #"{"subject":"s"} x"#,
+        #"{"subject":"s\u00e9\"q"}"#,
+        #"{"subject":"unterminated}"#,
+        #"{"context":{"a":1},"context":null}"#,
+        "",
+        "null",
+    ])
+    func acceptsAndRefusesWhatTheTreeDoes(text: String) {
+        let bytes = Array(text.utf8)
+        let direct = try? AccessRequest(parsing: bytes)
+        #expect(direct == Self.viaTree(bytes), "\(text)")
+    }
+
+    /// Fixture requests cut short and with bytes replaced: both readers agree on every one.
+    @Test func mutatedRequestsAgree() throws {
+        guard case .array(let items) = try Fixtures.json("requests-full-100.json") else { throw Fixtures.FixtureError.notAnArray }
+        var generator = SplitMix64(seed: 7)
+        let replacements = Array(#"{}[]",:\ "0a-en"#.utf8)
+        for item in items.prefix(200) {
+            var bytes = Array(item.description.utf8)
+            switch generator.next() % 3 {
+            case 0: bytes.removeLast(Int(generator.next() % UInt64(bytes.count)))
+            default:
+                for _ in 0..<3 {
+                    bytes[Int(generator.next() % UInt64(bytes.count))] = replacements[Int(generator.next() % UInt64(replacements.count))]
+                }
+            }
+            #expect((try? AccessRequest(parsing: bytes)) == Self.viaTree(bytes), "\(String(decoding: bytes, as: UTF8.self))")
         }
     }
 }

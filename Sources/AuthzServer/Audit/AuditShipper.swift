@@ -41,7 +41,7 @@ struct AuditShipper: Sendable {
             }
             metrics.auditPending.set(Double(buffer.count))
             let batch = buffer.take(batchSize)
-            if !batch.isEmpty, await !ship(batch.map(AuditSpool.line)) { keep(batch) }
+            if !batch.isEmpty, await !ship(batch.map(\.text)) { keep(batch) }
         }
     }
 
@@ -61,7 +61,7 @@ struct AuditShipper: Sendable {
         while true {
             let batch = buffer.take(batchSize)
             if batch.isEmpty { break }
-            if await !ship(batch.map(AuditSpool.line)) { keep(batch) }
+            if await !ship(batch.map(\.text)) { keep(batch) }
         }
         metrics.auditPending.set(0.0)
     }
@@ -94,14 +94,14 @@ struct AuditShipper: Sendable {
     }
 
     /// Writes a batch nobody took to the spool; if even that fails the records are counted as dropped.
-    private func keep(_ batch: [AuditRecord]) {
+    private func keep(_ batch: [AuditLine]) {
         _ = Self.keep(batch, in: spool, metrics: metrics, logger: logger)
     }
 
     /// Writes `batch` to `spool` (also the buffer's overflow); false, counted and logged, when the spool failed.
-    static func keep(_ batch: [AuditRecord], in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger) -> Bool {
+    static func keep(_ batch: [AuditLine], in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger) -> Bool {
         do {
-            try spool.append(batch.map(AuditSpool.line))
+            try spool.append(batch.map(\.text))
             metrics.auditSpooled.increment(by: Int64(batch.count))
             return true
         } catch {

@@ -25,17 +25,6 @@ final class AuditSpool: Sendable {
     var replayPath: String { path + ".replaying" }
     var offsetPath: String { path + ".replaying.offset" }
 
-    /// The line a record is shipped and spooled as.
-    static func line(_ record: AuditRecord) -> String {
-        let json = record.json
-        var line = JSONTextBuffer(capacity: json.utf8.count + record.id.utf8.count + 20)
-        line.appendRaw("{\"id\":")
-        line.appendQuoted(record.id)
-        line.appendRaw(",\"record\":")
-        line.appendRaw(json)
-        return line.text(appending: UInt8(ascii: "}"))
-    }
-
     /// Whether anything waits to be replayed.
     var hasRecords: Bool {
         FileManager.default.fileExists(atPath: replayPath) || Self.size(path) > 0

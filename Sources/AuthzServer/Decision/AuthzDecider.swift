@@ -8,9 +8,20 @@ import PolicyEngine
 public struct AuthzOutcome: Sendable {
     public var status: Int
     public var body: String
-    public var audit: AuditRecord?
+    /// The audit record as it is shipped and spooled.
+    var auditLine: AuditLine?
     /// For the decisions counter: `allow`, `deny` or the error's code.
     public var result: String
+
+    init(status: Int, body: String, auditLine: AuditLine? = nil, result: String) {
+        self.status = status
+        self.body = body
+        self.auditLine = auditLine
+        self.result = result
+    }
+
+    /// The audit record, read back from its line (for tests and diagnostics; the server ships the line).
+    public var audit: AuditRecord? { auditLine?.record }
 }
 
 /// The decision path of `POST /v1/authz` (§2.2–2.4), pure: the caller's `Authorization` header and body against
@@ -42,30 +53,28 @@ public struct AuthzDecider: Sendable {
         }
         var request: AccessRequest
         do {
-            request = try AccessRequest(json: JSONValue.parse(body))
+            request = try AccessRequest(parsing: body)
         } catch {
             return Self.error(IAMError(.bind, "the body must be a JSON object {\"subject\",\"action\",\"resource\",\"context\"}: \(error)"))
         }
         request.context["username"] = .string(owner)
         guard let policies = snapshot.owners[owner] else {
-            return AuthzOutcome(status: 200, body: Self.denied("list policies failed"), audit: nil, result: "deny")
+            return AuthzOutcome(status: 200, body: Self.denied("list policies failed"), result: "deny")
         }
         let decision = policies.set.decide(request)
         let body: String
         switch decision.reason {
         case .allowed: body = #"{"allowed":true}"#
         case .error: return AuthzOutcome(status: 200, body: Self.denied(decision.errorMessage ?? "policy could not be evaluated"),
-                                         audit: nil, result: "deny")
+                                         result: "deny")
         case .noMatch, .forcedDeny: body = Self.denied(decision.reason.ladonMessage ?? "denied")
         }
-        let deciders = decision.deciderIDs.compactMap { policies.policyJSONByID[$0] }
-        let record = AuditRecord(
-            id: recordID(), timestamp: now, username: owner, effect: decision.allowed ? "allow" : "deny",
-            conclusion: decision.auditConclusion, request: AuditRecord.requestJSON(request),
-            policies: detailedRecording ? policies.policiesJSON : "",
-            deciders: "[" + deciders.joined(separator: ",") + "]",
+        let line = AuditLine.decision(
+            id: recordID(), timestamp: now, username: owner, allowed: decision.allowed, conclusion: decision.auditConclusion,
+            request: AuditRecord.requestWriter(request), escapedPolicies: detailedRecording ? policies.escapedPoliciesJSON : "",
+            escapedDeciders: decision.deciderIDs.compactMap { policies.escapedPolicyJSONByID[$0] },
             expireAt: Timestamp(microseconds: (now + Self.hundredYears) * 1_000_000).rfc3339)
-        return AuthzOutcome(status: 200, body: body, audit: record, result: decision.allowed ? "allow" : "deny")
+        return AuthzOutcome(status: 200, body: body, auditLine: line, result: decision.allowed ? "allow" : "deny")
     }
 
     /// §2.2: the secret-signed JWT names its secret in `kid`; the owner of that secret is the caller.
@@ -128,7 +137,7 @@ public struct AuthzDecider: Sendable {
     }
 
     static func error(_ error: IAMError) -> AuthzOutcome {
-        AuthzOutcome(status: error.code.httpStatus, body: errorBody(error), audit: nil, result: String(error.code.code))
+        AuthzOutcome(status: error.code.httpStatus, body: errorBody(error), result: String(error.code.code))
     }
 
     /// marmotedu/iam's `{"code","message"}` plus `details` saying what to fix.

@@ -12,7 +12,22 @@ final class VerifiedTokenCache: @unchecked Sendable {
         var secretExpires: Int64
     }
 
-    private var entries: [String: Entry] = [:]
+    /// An `Authorization` header as a key, hashed by its length and last 16 bytes: those lie in the token's HMAC
+    /// signature, which is as good as random, so hashing the whole header (a few hundred bytes, once per decision)
+    /// buys nothing. Equality still compares every byte, and only verified tokens are ever stored.
+    struct HeaderKey: Hashable {
+        let header: String
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(header.utf8.count)
+            var tail = header
+            tail.withUTF8 { bytes in
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[max(0, bytes.count - 16)...])))
+            }
+        }
+    }
+
+    private var entries: [HeaderKey: Entry] = [:]
     /// At most this many tokens; when full, the cache starts over (cheaper than tracking use, and rare).
     let capacity: Int
 
@@ -26,7 +41,7 @@ final class VerifiedTokenCache: @unchecked Sendable {
 
     /// The entry for an `Authorization` header verified at `revision`.
     func entry(for header: String, revision: Int64) -> Entry? {
-        guard let entry = entries[header], entry.revision == revision else { return nil }
+        guard let entry = entries[HeaderKey(header: header)], entry.revision == revision else { return nil }
         hits += 1
         return entry
     }
@@ -34,6 +49,6 @@ final class VerifiedTokenCache: @unchecked Sendable {
     func store(_ entry: Entry, for header: String) {
         guard capacity > 0 else { return }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[header] = entry
+        entries[HeaderKey(header: header)] = entry
     }
 }

@@ -23,10 +23,11 @@ public struct SecretEntry: Sendable {
 /// One user's policies, compiled once, plus the JSON the audit records carry.
 public struct OwnerPolicies: Sendable {
     public let set: PolicySet
-    /// `[policy, …]` in ladon's JSON, the audit record's `policies` (empty without detailed recording).
-    public let policiesJSON: String
-    /// Policy JSON by ID, for the audit record's `deciders`.
-    public let policyJSONByID: [String: String]
+    /// `[policy, …]` in ladon's JSON, the audit record's `policies` (empty without detailed recording), escaped for
+    /// a JSON string literal (``JSONTextBuffer/appendEscaped(_:)``) as the record carries it.
+    public let escapedPoliciesJSON: String
+    /// Policy JSON by ID, escaped likewise, for the audit record's `deciders`: escaped once here, not per decision.
+    public let escapedPolicyJSONByID: [String: String]
 
     /// - Parameter previous: the owner's policies before this change: what did not change is not compiled or
     ///   rendered again.
@@ -34,16 +35,23 @@ public struct OwnerPolicies: Sendable {
         let set = PolicySet(policies, reusing: previous?.set)
         self.set = set
         let byID = previous.flatMap { OwnerPolicies.carryingOver($0, to: set) } ?? OwnerPolicies.texts(of: policies)
-        policiesJSON = detailedRecording ? "[" + policies.map { byID[$0.id]! }.joined(separator: ",") + "]" : ""
-        policyJSONByID = byID
+        escapedPoliciesJSON = detailedRecording ? "[" + policies.map { byID[$0.id]! }.joined(separator: ",") + "]" : ""
+        escapedPolicyJSONByID = byID
     }
 
-    /// Each policy's JSON by ID, the first of a repeated ID winning.
+    /// Each policy's escaped JSON by ID, the first of a repeated ID winning.
     private static func texts(of policies: [Policy]) -> [String: String] {
         var byID: [String: String] = [:]
         byID.reserveCapacity(policies.count)
-        for policy in policies where byID[policy.id] == nil { byID[policy.id] = policy.jsonText }
+        for policy in policies where byID[policy.id] == nil { byID[policy.id] = escapedText(policy) }
         return byID
+    }
+
+    /// `policy`'s JSON as the contents of a JSON string literal.
+    static func escapedText(_ policy: Policy) -> String {
+        var buffer = JSONTextBuffer()
+        buffer.appendEscaped(policy.jsonText)
+        return buffer.text
     }
 
     /// `previous`'s texts with those of dropped and changed policies replaced: a large owner's set is rebuilt on every
@@ -51,17 +59,17 @@ public struct OwnerPolicies: Sendable {
     /// policy. Nil when IDs repeat (the store keeps them unique per owner), for ``texts(of:)`` to decide.
     private static func carryingOver(_ previous: OwnerPolicies, to set: PolicySet) -> [String: String]? {
         let positions = set.positionsInPrevious
-        guard positions.count == set.policies.count, previous.policyJSONByID.count == previous.set.policies.count else {
+        guard positions.count == set.policies.count, previous.escapedPolicyJSONByID.count == previous.set.policies.count else {
             return nil
         }
-        var byID = previous.policyJSONByID
+        var byID = previous.escapedPolicyJSONByID
         var kept = [Bool](repeating: false, count: previous.set.policies.count)
         for position in positions where position >= 0 { kept[Int(position)] = true }
         for (position, wasKept) in kept.enumerated() where !wasKept { byID[previous.set.policies[position].id] = nil }
         for (position, previousPosition) in positions.enumerated() where previousPosition < 0 {
             let policy = set.policies[position]
             guard byID[policy.id] == nil else { return nil }
-            byID[policy.id] = policy.jsonText
+            byID[policy.id] = escapedText(policy)
         }
         return byID.count == set.policies.count ? byID : nil
     }

@@ -62,11 +62,16 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// Ladon's request JSON: `resource, action, subject, context` (context keys sorted, as Go writes a map).
     public static func requestJSON(_ request: AccessRequest) -> String {
+        requestWriter(request).text
+    }
+
+    /// ``requestJSON(_:)`` not yet made into text (to be escaped into a record as it is written).
+    public static func requestWriter(_ request: AccessRequest) -> JSONObjectWriter {
         var writer = JSONObjectWriter()
         writer.string("resource", request.resource)
         writer.string("action", request.action)
         writer.string("subject", request.subject)
         writer.value("context", .object(request.context))
-        return writer.text
+        return writer
     }
 }

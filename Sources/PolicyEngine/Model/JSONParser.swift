@@ -62,7 +62,7 @@ private struct JSONParser {
         }
     }
 
-    private func describe(_ byte: UInt8) -> String {
+    fileprivate func describe(_ byte: UInt8) -> String {
         byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
     }
 
@@ -232,5 +232,66 @@ private struct JSONParser {
             throw error("invalid number", at: start)
         }
         return value
+    }
+}
+
+extension AccessRequest {
+    /// Decodes ladon's request JSON straight from its bytes: the same request, and the same errors, as
+    /// `AccessRequest(json: JSONValue.parse(bytes))`, without building the document's tree first (the authz server
+    /// reads one per decision). Throws ``JSONSyntaxError`` or ``JSONShapeError``.
+    public init(parsing bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            parser.skipWhitespace()
+            let request = try parser.parseAccessRequest()
+            parser.skipWhitespace()
+            guard parser.position == buffer.count else { throw parser.error("unexpected text after the JSON value") }
+            return request
+        }
+    }
+}
+
+extension JSONParser {
+    /// The top-level object's members go straight into the request; members it does not know are parsed (the
+    /// text must be valid) and dropped, as Go's decoder does. A repeated member keeps its last value.
+    fileprivate mutating func parseAccessRequest() throws -> AccessRequest {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
+            let value = try parseValue(depth: 0)
+            throw JSONShapeError(path: .root, message: "a request must be an object, found \(value.typeName)")
+        }
+        position += 1
+        var request = AccessRequest(subject: "", action: "", resource: "")
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return request }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw error("expected a string key in the object")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
+            position += 1
+            skipWhitespace()
+            let value = try parseValue(depth: 1)
+            switch (key, value) {
+            case ("subject", .null): request.subject = ""
+            case ("subject", _): request.subject = try value.string(at: JSONPath.root.appending(key))
+            case ("action", .null): request.action = ""
+            case ("action", _): request.action = try value.string(at: JSONPath.root.appending(key))
+            case ("resource", .null): request.resource = ""
+            case ("resource", _): request.resource = try value.string(at: JSONPath.root.appending(key))
+            case ("context", .null): request.context = [:]
+            case ("context", .object(let members)): request.context = members
+            case ("context", _):
+                throw JSONShapeError(path: JSONPath.root.appending("context"), message: "context must be an object, found \(value.typeName)")
+            default: break
+            }
+            skipWhitespace()
+            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return request }
+            throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
+        }
     }
 }

@@ -26,50 +26,65 @@ public struct JSONTextBuffer: Sendable {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends `text` as a JSON string literal. Works on UTF-8 bytes (every byte that needs escaping is ASCII): one
-    /// pass measures the result, a second writes it in place.
+    /// Appends `text` as a JSON string literal.
     public mutating func appendQuoted(_ text: String) {
         var text = text
-        text.withUTF8 { source in
-            var extra = 0
-            for byte in source where byte == 0x22 || byte == 0x5C || byte < 0x20 {
-                extra += byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5
-            }
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: source.count + extra + 2))
-            bytes.withUnsafeMutableBufferPointer { output in
-                var index = start
+        text.withUTF8 { appendEscaped(bytes: $0, quoted: true) }
+    }
+
+    /// Appends what `text` becomes inside a JSON string literal, without the quotes: text escaped once can be
+    /// pasted into many documents (and `[`, `,`, `]` need no escaping, so escaped JSON texts can be joined into an
+    /// escaped JSON array).
+    public mutating func appendEscaped(_ text: String) {
+        var text = text
+        text.withUTF8 { appendEscaped(bytes: $0, quoted: false) }
+    }
+
+    /// ``appendEscaped(_:)`` for UTF-8 bytes. Every byte that needs escaping is ASCII: one pass measures the result,
+    /// a second writes it in place.
+    public mutating func appendEscaped(bytes source: UnsafeBufferPointer<UInt8>, quoted: Bool = false) {
+        var extra = 0
+        for byte in source where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+            extra += byte == 0x22 || byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 1 : 5
+        }
+        let quotes = quoted ? 2 : 0
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: source.count + extra + quotes))
+        bytes.withUnsafeMutableBufferPointer { output in
+            var index = start
+            if quoted {
                 output[index] = 0x22
                 index += 1
-                if extra == 0 {
-                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[index..<(index + source.count)])).copyMemory(from: UnsafeRawBufferPointer(source))
-                    index += source.count
-                } else {
-                    for byte in source {
-                        guard byte == 0x22 || byte == 0x5C || byte < 0x20 else {
-                            output[index] = byte
-                            index += 1
-                            continue
-                        }
-                        output[index] = 0x5C
-                        switch byte {
-                        case 0x22, 0x5C: output[index + 1] = byte; index += 2
-                        case 0x0A: output[index + 1] = UInt8(ascii: "n"); index += 2
-                        case 0x0D: output[index + 1] = UInt8(ascii: "r"); index += 2
-                        case 0x09: output[index + 1] = UInt8(ascii: "t"); index += 2
-                        default:
-                            let hex: StaticString = "0123456789abcdef"
-                            output[index + 1] = UInt8(ascii: "u")
-                            output[index + 2] = 0x30
-                            output[index + 3] = 0x30
-                            output[index + 4] = hex.utf8Start[Int(byte >> 4)]
-                            output[index + 5] = hex.utf8Start[Int(byte & 15)]
-                            index += 6
-                        }
+            }
+            if extra == 0 {
+                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[index..<(index + source.count)]))
+                    .copyMemory(from: UnsafeRawBufferPointer(source))
+                index += source.count
+            } else {
+                for byte in source {
+                    guard byte == 0x22 || byte == 0x5C || byte < 0x20 else {
+                        output[index] = byte
+                        index += 1
+                        continue
+                    }
+                    output[index] = 0x5C
+                    switch byte {
+                    case 0x22, 0x5C: output[index + 1] = byte; index += 2
+                    case 0x0A: output[index + 1] = UInt8(ascii: "n"); index += 2
+                    case 0x0D: output[index + 1] = UInt8(ascii: "r"); index += 2
+                    case 0x09: output[index + 1] = UInt8(ascii: "t"); index += 2
+                    default:
+                        let hex: StaticString = "0123456789abcdef"
+                        output[index + 1] = UInt8(ascii: "u")
+                        output[index + 2] = 0x30
+                        output[index + 3] = 0x30
+                        output[index + 4] = hex.utf8Start[Int(byte >> 4)]
+                        output[index + 5] = hex.utf8Start[Int(byte & 15)]
+                        index += 6
                     }
                 }
-                output[index] = 0x22
             }
+            if quoted { output[index] = 0x22 }
         }
     }
 

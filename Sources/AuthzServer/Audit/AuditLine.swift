@@ -1,0 +1,66 @@
+import IAMResources
+import PolicyEngine
+
+/// One audit record as the authz server buffers, ships and spools it: the line `{"id":"…","record":{…}}`, the
+/// record's fields in ``AuditRecord/json``'s order.
+///
+/// The decision path writes it once, straight into bytes, with the owner's policy texts escaped in advance
+/// (``OwnerPolicies``): neither the event loop nor the shipper builds an `AuditRecord` or re-escapes a policy per
+/// decision. `AuditRecord` stays the reader's form (the apiserver's queue, the pump).
+struct AuditLine: Sendable, Equatable {
+    let text: String
+
+    init(text: String) {
+        self.text = text
+    }
+
+    /// The line for `record`, written from its fields: the reference the decision path's lines are tested against.
+    init(_ record: AuditRecord) {
+        let json = record.json
+        var line = JSONTextBuffer(capacity: json.utf8.count + record.id.utf8.count + 20)
+        line.appendRaw("{\"id\":")
+        line.appendQuoted(record.id)
+        line.appendRaw(",\"record\":")
+        line.appendRaw(json)
+        text = line.text(appending: UInt8(ascii: "}"))
+    }
+
+    /// The record this line carries, read as the apiserver reads it; nil when the line is not one.
+    var record: AuditRecord? {
+        guard case .object(let members)? = try? JSONValue.parse(Array(text.utf8)),
+              case .string(let id)? = members["id"], let record = members["record"] else { return nil }
+        return AuditRecord(id: id, json: record.description)
+    }
+
+    /// The line of one decision. `escapedPolicies` and each of `escapedDeciders` are JSON texts already escaped for
+    /// a string literal (``JSONTextBuffer/appendEscaped(_:)``); `policies` is empty without detailed recording.
+    static func decision(
+        id: String, timestamp: Int64, username: String, allowed: Bool, conclusion: String, request: JSONObjectWriter,
+        escapedPolicies: String, escapedDeciders: [String], expireAt: String
+    ) -> AuditLine {
+        var capacity = 200 + id.utf8.count + username.utf8.count + conclusion.utf8.count + escapedPolicies.utf8.count
+        for decider in escapedDeciders { capacity += decider.utf8.count + 1 }
+        var line = JSONTextBuffer(capacity: capacity + 256)
+        line.appendRaw("{\"id\":")
+        line.appendQuoted(id)
+        line.appendRaw(",\"record\":{\"timestamp\":")
+        line.appendRaw(String(timestamp))
+        line.appendRaw(",\"username\":")
+        line.appendQuoted(username)
+        line.appendRaw(allowed ? ",\"effect\":\"allow\",\"conclusion\":" : ",\"effect\":\"deny\",\"conclusion\":")
+        line.appendQuoted(conclusion)
+        line.appendRaw(",\"request\":\"")
+        request.appendEscaped(to: &line)
+        line.appendRaw("\",\"policies\":\"")
+        line.appendRaw(escapedPolicies)
+        line.appendRaw("\",\"deciders\":\"[")
+        for (index, decider) in escapedDeciders.enumerated() {
+            if index > 0 { line.appendByte(UInt8(ascii: ",")) }
+            line.appendRaw(decider)
+        }
+        line.appendRaw("]\",\"expireAt\":")
+        line.appendQuoted(expireAt)
+        line.appendRaw("}")
+        return AuditLine(text: line.text(appending: UInt8(ascii: "}")))
+    }
+}
