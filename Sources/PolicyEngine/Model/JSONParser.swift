@@ -75,13 +75,21 @@ private struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
-        position += 1
         var members: [String: JSONValue] = [:]
         // Room for a few members (and the `username` authz adds to a request's context) without regrowing.
         members.reserveCapacity(6)
+        try parseMembers(depth: depth) { parser, key throws(JSONSyntaxError) in members[key] = try parser.parseValue(depth: depth) }
+        return .object(members)
+    }
+
+    /// Reads an object from its `{` to its `}`, handing each key to `member`, which must read the value.
+    fileprivate mutating func parseMembers(
+        depth: Int, _ member: (inout JSONParser, String) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
+        position += 1
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return }
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -92,11 +100,11 @@ private struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
             position += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth)
+            try member(&self, key)
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return }
             throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
         }
     }
@@ -253,45 +261,39 @@ extension AccessRequest {
 
 extension JSONParser {
     /// The top-level object's members go straight into the request; members it does not know are parsed (the
-    /// text must be valid) and dropped, as Go's decoder does. A repeated member keeps its last value.
+    /// text must be valid) and dropped, as Go's decoder does. A repeated member keeps its last value. As with the
+    /// tree, a syntax error anywhere wins over a member of the wrong type.
     fileprivate mutating func parseAccessRequest() throws -> AccessRequest {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
             let value = try parseValue(depth: 0)
             throw JSONShapeError(path: .root, message: "a request must be an object, found \(value.typeName)")
         }
-        position += 1
         var request = AccessRequest(subject: "", action: "", resource: "")
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return request }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in the object")
+        var shapeErrors: [String: JSONShapeError] = [:]
+        try parseMembers(depth: 1) { parser, key throws(JSONSyntaxError) in
+            let value = try parser.parseValue(depth: 1)
+            shapeErrors[key] = nil
+            do throws(JSONShapeError) {
+                switch (key, value) {
+                case ("subject", .null): request.subject = ""
+                case ("subject", _): request.subject = try value.string(at: JSONPath.root.appending(key))
+                case ("action", .null): request.action = ""
+                case ("action", _): request.action = try value.string(at: JSONPath.root.appending(key))
+                case ("resource", .null): request.resource = ""
+                case ("resource", _): request.resource = try value.string(at: JSONPath.root.appending(key))
+                case ("context", .null): request.context = [:]
+                case ("context", .object(let members)): request.context = members
+                case ("context", _):
+                    throw JSONShapeError(path: JSONPath.root.appending("context"),
+                                         message: "context must be an object, found \(value.typeName)")
+                default: break
+                }
+            } catch {
+                shapeErrors[key] = error
             }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
-            position += 1
-            skipWhitespace()
-            let value = try parseValue(depth: 1)
-            switch (key, value) {
-            case ("subject", .null): request.subject = ""
-            case ("subject", _): request.subject = try value.string(at: JSONPath.root.appending(key))
-            case ("action", .null): request.action = ""
-            case ("action", _): request.action = try value.string(at: JSONPath.root.appending(key))
-            case ("resource", .null): request.resource = ""
-            case ("resource", _): request.resource = try value.string(at: JSONPath.root.appending(key))
-            case ("context", .null): request.context = [:]
-            case ("context", .object(let members)): request.context = members
-            case ("context", _):
-                throw JSONShapeError(path: JSONPath.root.appending("context"), message: "context must be an object, found \(value.typeName)")
-            default: break
-            }
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return request }
-            throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
         }
+        // A member of the wrong type fails unless a later repeat of it (the one Go keeps) is right.
+        if let error = ["context", "subject", "action", "resource"].lazy.compactMap({ shapeErrors[$0] }).first { throw error }
+        return request
     }
 }
