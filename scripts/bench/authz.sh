@@ -4,7 +4,8 @@
 #      authz is asked until it allows: milliseconds from the write's 200 to the first decision reflecting it;
 #   2. decisions: wrk, 64 connections, rotating 1,000 distinct HS256 tokens signed with the caller's real secret, the
 #      caller owning 1,000 policies; decisions/s, p50/p99 and authz CPU per decision (user+sys from /proc, the whole
-#      process), next to nginx answering a static 200 in the same run (rounds alternate; medians reported).
+#      process), next to nginx answering a static 200 in the same run, both to a plain GET and to the very requests
+#      authz gets (rounds alternate; medians reported).
 #
 #   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200]
 #
@@ -128,10 +129,12 @@ $(echo "$out" | awk '/Non-2xx/ {print $5}')"
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1 1000/' | awk '{printf "%.2f\n", $1*$2}'; }
 
-: >"$scratch/nginx.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
+: >"$scratch/nginx.rows"; : >"$scratch/nginxpost.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' >"$scratch/audit-before"
 for round in $(seq 1 "$rounds"); do
     run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
+    # The same requests authz gets (Authorization header and JSON body), answered with the same static 200.
+    run nginxpost "$nginx_master" "http://127.0.0.1:$port_nginx/v1/authz" "$scratch/authz.lua" >>"$scratch/nginxpost.rows"
     run authz "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/authz.lua" >>"$scratch/authz.rows"
     run cold "$cold_pid" "http://127.0.0.1:$port_cold/v1/authz" "$scratch/authz.lua" >>"$scratch/cold.rows"
 done
@@ -139,16 +142,18 @@ sleep 1
 column() { awk -v c="$2" '{print $c}' "$1"; }
 echo "## Decisions: wrk -t2 -c$connections -d${seconds}s, $rounds alternating rounds, medians"
 echo
-echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | vs nginx CPU | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | vs nginx CPU (GET) | vs nginx CPU (same requests) | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 nginx_cpu=$(column "$scratch/nginx.rows" 4 | median)
-for name in nginx authz cold; do
+nginx_post_cpu=$(column "$scratch/nginxpost.rows" 4 | median)
+for name in nginx nginxpost authz cold; do
     rows="$scratch/$name.rows"
     cpu=$(column "$rows" 4 | median)
-    label="nginx 1 worker, static 200 (return)"
+    label="nginx 1 worker, static 200 (return), GET /"
+    [ $name = nginxpost ] && label="nginx 1 worker, static 200 (return), the same POST requests as authz"
     [ $name = authz ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
     [ $name = cold ] && label="the same, token cache off (every token parsed and verified)"
-    echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(column "$rows" 5 | median) |"
+    echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(python3 -c "print(f'{$cpu / $nginx_post_cpu:.2f}')") | $(column "$rows" 5 | median) |"
 done
 echo
 echo "Audit records during the decision runs (authz metrics before → after):"

@@ -21,7 +21,7 @@ public struct SecretEntry: Sendable {
 }
 
 /// One user's policies, compiled once, plus the JSON the audit records carry.
-public struct OwnerPolicies: Sendable {
+public final class OwnerPolicies: Sendable {
     public let set: PolicySet
     /// `[policy, …]` in ladon's JSON, the audit record's `policies` (empty without detailed recording), escaped for
     /// a JSON string literal (``JSONTextBuffer/appendEscaped(_:)``) as the record carries it.
