@@ -94,3 +94,25 @@ import Testing
         #expect(conditionMiss.first?.detail.contains("BooleanCondition on \"mfa\"") == true)
     }
 }
+
+/// The audit conclusion written straight into a record equals the text ``Decision/auditConclusion`` makes, escaped.
+@Suite struct AuditConclusionWritingTests {
+    @Test(arguments: [
+        Decision(reason: .allowed, allowPolicyIDs: ["a"]),
+        Decision(reason: .allowed, allowPolicyIDs: ["a", "b\"q", "c\\d"]),
+        Decision(reason: .noMatch),
+        Decision(reason: .forcedDeny, denyPolicyIDs: ["d1", "d2"]),
+        Decision(reason: .forcedDeny, allowPolicyIDs: ["a"], denyPolicyIDs: ["d\nx"]),
+        Decision(reason: .forcedDeny, allowPolicyIDs: ["a", "b"], denyPolicyIDs: ["d", "e"]),
+    ])
+    func escapedConclusionEqualsTheText(decision: Decision) {
+        var written = JSONTextBuffer()
+        decision.appendAuditConclusion(escapedTo: &written)
+        var expected = JSONTextBuffer()
+        expected.appendEscaped(decision.auditConclusion)
+        #expect(written.text == expected.text)
+        var visited: [String] = []
+        decision.forEachDeciderID { visited.append($0) }
+        #expect(visited == decision.deciderIDs)
+    }
+}

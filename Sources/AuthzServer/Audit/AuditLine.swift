@@ -32,35 +32,37 @@ struct AuditLine: Sendable, Equatable {
         return AuditRecord(id: id, json: record.description)
     }
 
-    /// The line of one decision. `escapedPolicies` and each of `escapedDeciders` are JSON texts already escaped for
-    /// a string literal (``JSONTextBuffer/appendEscaped(_:)``); `policies` is empty without detailed recording.
+    /// The line of one decision. `escapedPolicies` and the texts `escapedPolicyJSON` finds for the deciders are JSON
+    /// texts already escaped for a string literal (``JSONTextBuffer/appendEscaped(_:)``); `escapedPolicies` is empty
+    /// without detailed recording.
     static func decision(
-        id: String, timestamp: Int64, username: String, allowed: Bool, conclusion: String, request: JSONObjectWriter,
-        escapedPolicies: String, escapedDeciders: [String], expireAt: String
+        id: String, timestamp: Int64, username: String, decision: Decision, request: JSONObjectWriter,
+        escapedPolicies: String, escapedPolicyJSON: [String: String], expireAt: String
     ) -> AuditLine {
-        var capacity = 200 + id.utf8.count + username.utf8.count + conclusion.utf8.count + escapedPolicies.utf8.count
-        for decider in escapedDeciders { capacity += decider.utf8.count + 1 }
-        var line = JSONTextBuffer(capacity: capacity + 256)
+        var line = JSONTextBuffer(capacity: 1024 + escapedPolicies.utf8.count)
         line.appendRaw("{\"id\":")
         line.appendQuoted(id)
         line.appendRaw(",\"record\":{\"timestamp\":")
         line.appendRaw(String(timestamp))
         line.appendRaw(",\"username\":")
         line.appendQuoted(username)
-        line.appendRaw(allowed ? ",\"effect\":\"allow\",\"conclusion\":" : ",\"effect\":\"deny\",\"conclusion\":")
-        line.appendQuoted(conclusion)
-        line.appendRaw(",\"request\":\"")
+        line.appendRaw(decision.allowed ? ",\"effect\":\"allow\",\"conclusion\":\"" : ",\"effect\":\"deny\",\"conclusion\":\"")
+        decision.appendAuditConclusion(escapedTo: &line)
+        line.appendRaw("\",\"request\":\"")
         request.appendEscaped(to: &line)
         line.appendRaw("\",\"policies\":\"")
         line.appendRaw(escapedPolicies)
         line.appendRaw("\",\"deciders\":\"[")
-        for (index, decider) in escapedDeciders.enumerated() {
-            if index > 0 { line.appendByte(UInt8(ascii: ",")) }
-            line.appendRaw(decider)
+        var first = true
+        decision.forEachDeciderID { id in
+            guard let text = escapedPolicyJSON[id] else { return }
+            if !first { line.appendByte(UInt8(ascii: ",")) }
+            first = false
+            line.appendRaw(text)
         }
-        line.appendRaw("]\",\"expireAt\":")
-        line.appendQuoted(expireAt)
-        line.appendRaw("}")
+        line.appendRaw("]\",\"expireAt\":\"")
+        line.appendRaw(expireAt)  // an RFC 3339 stamp: nothing in it needs escaping
+        line.appendRaw("\"}")
         return AuditLine(text: line.text(appending: UInt8(ascii: "}")))
     }
 }

@@ -76,7 +76,15 @@ struct AuditShipper: Sendable {
                 bytes += lines[end].utf8.count + 1
                 end += 1
             }
-            let body = Array(("{\"records\":[" + lines[start..<end].joined(separator: ",") + "]}").utf8)
+            // The lines are copied once, into the body.
+            var body: [UInt8] = []
+            body.reserveCapacity(bytes + 2)
+            body += "{\"records\":[".utf8
+            for (index, line) in lines[start..<end].enumerated() {
+                if index > 0 { body.append(UInt8(ascii: ",")) }
+                body += line.utf8
+            }
+            body += "]}".utf8
             do {
                 let answer = try await link.call(.POST, "/internal/v1/audit", body: body, timeout: .seconds(10))
                 guard answer.status == 200 else {

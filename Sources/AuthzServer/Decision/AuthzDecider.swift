@@ -67,12 +67,13 @@ public struct AuthzDecider: Sendable {
         case .allowed: body = #"{"allowed":true}"#
         case .error: return AuthzOutcome(status: 200, body: Self.denied(decision.errorMessage ?? "policy could not be evaluated"),
                                          result: "deny")
-        case .noMatch, .forcedDeny: body = Self.denied(decision.reason.ladonMessage ?? "denied")
+        case .noMatch: body = Self.deniedByDefault
+        case .forcedDeny: body = Self.deniedForcefully
         }
         let line = AuditLine.decision(
-            id: recordID(), timestamp: now, username: owner, allowed: decision.allowed, conclusion: decision.auditConclusion,
-            request: AuditRecord.requestWriter(request), escapedPolicies: detailedRecording ? policies.escapedPoliciesJSON : "",
-            escapedDeciders: decision.deciderIDs.compactMap { policies.escapedPolicyJSONByID[$0] },
+            id: recordID(), timestamp: now, username: owner, decision: decision, request: AuditRecord.requestWriter(request),
+            escapedPolicies: detailedRecording ? policies.escapedPoliciesJSON : "",
+            escapedPolicyJSON: policies.escapedPolicyJSONByID,
             expireAt: Timestamp(microseconds: (now + Self.hundredYears) * 1_000_000).rfc3339)
         return AuthzOutcome(status: 200, body: body, auditLine: line, result: decision.allowed ? "allow" : "deny")
     }
@@ -131,6 +132,10 @@ public struct AuthzDecider: Sendable {
     }
 
     static let hundredYears: Int64 = 100 * 365 * 86_400
+
+    /// The two usual denials, made once.
+    static let deniedByDefault = denied(DecisionReason.noMatch.ladonMessage!)
+    static let deniedForcefully = denied(DecisionReason.forcedDeny.ladonMessage!)
 
     static func denied(_ reason: String) -> String {
         #"{"allowed":false,"denied":true,"reason":"# + quoteJSON(reason) + "}"

@@ -86,11 +86,6 @@ final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(_ channelContext: ChannelHandlerContext, _ head: ScannedRequestHead) {
         let path = head.path
-        let close = !head.keepAlive
-        let reply = { [self] (status: Int, text: String, contentType: String) in
-            write(channelContext, minorVersion: head.minorVersion, isHead: head.method == "HEAD", status: status, body: text, close: close,
-                  contentType: contentType)
-        }
         let json = "application/json; charset=utf-8"
         switch (head.method, path) {
         case ("POST", "/v1/authz"):
@@ -99,25 +94,32 @@ final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let loop = channelContext.eventLoop
             let outcome = context.decide(authorization: head.authorization, body: bytes, shard: context.shard(of: loop),
                                          tokens: context.tokenCache(of: loop))
-            reply(outcome.status, outcome.body, json)
+            reply(channelContext, head, outcome.status, outcome.body, json)
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             if context.holder.snapshot != nil {
-                reply(200, #"{"status":"ok"}"#, json)
+                reply(channelContext, head, 200, #"{"status":"ok"}"#, json)
             } else {
-                reply(503, #"{"status":"no snapshot yet: the apiserver has not been reached"}"#, json)
+                reply(channelContext, head, 503, #"{"status":"no snapshot yet: the apiserver has not been reached"}"#, json)
             }
         case ("GET", "/version"):
-            reply(200, BuildInfo.json, json)
+            reply(channelContext, head, 200, BuildInfo.json, json)
         case ("GET", "/metrics") where context.enableMetrics:
             context.refreshGauges()
-            reply(200, context.metrics.text, "text/plain; version=0.0.4; charset=utf-8")
+            reply(channelContext, head, 200, context.metrics.text, "text/plain; version=0.0.4; charset=utf-8")
         default:
             // marmotedu/iam authenticates before routing: an unknown path with a bad token is a 401, not a 404.
             let error = context.authenticationError(head.authorization)
                 ?? IAMError(.pageNotFound, "\(head.method) \(path) is not served here; decisions are POST /v1/authz")
-            reply(error.code.httpStatus, AuthzDecider.errorBody(error), json)
+            reply(channelContext, head, error.code.httpStatus, AuthzDecider.errorBody(error), json)
         }
-        if close { closing = true }
+        if !head.keepAlive { closing = true }
+    }
+
+    /// The answer to `head`: its HTTP version, no body for `HEAD`, closing when the client asked to.
+    private func reply(_ channelContext: ChannelHandlerContext, _ head: ScannedRequestHead, _ status: Int, _ text: String,
+                       _ contentType: String) {
+        write(channelContext, minorVersion: head.minorVersion, isHead: head.method == "HEAD", status: status, body: text,
+              close: !head.keepAlive, contentType: contentType)
     }
 
     private func write(_ channelContext: ChannelHandlerContext, minorVersion: Int, isHead: Bool, status: Int, body: String,

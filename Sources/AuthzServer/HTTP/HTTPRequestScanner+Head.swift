@@ -66,13 +66,19 @@ extension HTTPRequestScanner {
     }
 
     private static func requestLine(_ line: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
-        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte), !parts[1].isEmpty,
-              parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        // Exactly two single spaces: METHOD SP TARGET SP VERSION.
+        guard let firstSpace = line.firstIndex(of: 0x20),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20) else {
+            throw .bad("the request line must be METHOD TARGET HTTP/1.x")
+        }
+        let method = line[..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
+        let version = line[(secondSpace + 1)...]
+        guard !method.isEmpty, method.allSatisfy(isTokenByte), !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+              !version.contains(0x20)
         else {
             throw .bad("the request line must be METHOD TARGET HTTP/1.x")
         }
-        let version = parts[2]
         let minor: Int
         switch version {
         case _ where version.elementsEqual(http11): minor = 1
@@ -82,7 +88,7 @@ extension HTTPRequestScanner {
         default:
             throw .bad("the request line must end with HTTP/1.0 or HTTP/1.1")
         }
-        return ScannedRequestHead(method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
+        return ScannedRequestHead(method: String(decoding: method, as: UTF8.self), target: String(decoding: target, as: UTF8.self),
                                   minorVersion: minor, keepAlive: true, authorization: nil)
     }
 

@@ -30,8 +30,10 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     public var rfc3339: String {
         if self == .zero { return "0001-01-01T00:00:00Z" }
         let civil = CivilTime(secondsSinceEpoch: seconds)
-        var text = civil.dateTime
         var fraction = Int(microseconds - seconds * 1_000_000)
+        // Whole seconds (every audit record's expiry): one string, `Z` included.
+        if fraction == 0 { return civil.dateTime(suffix: UInt8(ascii: "Z")) }
+        var text = civil.dateTime
         if fraction > 0 {
             var digits = 6
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
@@ -70,12 +72,16 @@ struct CivilTime {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS`, written byte by byte (every audit record carries one).
-    var dateTime: String {
+    var dateTime: String { dateTime(suffix: nil) }
+
+    /// ``dateTime`` with one more byte at the end, in one allocation.
+    func dateTime(suffix: UInt8?) -> String {
         guard (0...9999).contains(year) else {
             let yearText = String(year)
-            return yearText + "-" + Self.two(month) + "-" + Self.two(day) + "T" + Self.two(hour) + ":" + Self.two(minute) + ":" + Self.two(second)
+            return yearText + "-" + Self.two(month) + "-" + Self.two(day) + "T" + Self.two(hour) + ":" + Self.two(minute) + ":"
+                + Self.two(second) + (suffix.map { String(UnicodeScalar($0)) } ?? "")
         }
-        return String(unsafeUninitializedCapacity: 19) { out in
+        return String(unsafeUninitializedCapacity: 20) { out in
             func digit(_ value: Int64) -> UInt8 { UInt8(ascii: "0") + UInt8(value) }
             out[0] = digit(year / 1000); out[1] = digit(year / 100 % 10); out[2] = digit(year / 10 % 10); out[3] = digit(year % 10)
             func field(_ value: Int64, after separator: UInt8, at index: Int) {
@@ -88,7 +94,9 @@ struct CivilTime {
             field(hour, after: UInt8(ascii: "T"), at: 10)
             field(minute, after: UInt8(ascii: ":"), at: 13)
             field(second, after: UInt8(ascii: ":"), at: 16)
-            return 19
+            guard let suffix else { return 19 }
+            out[19] = suffix
+            return 20
         }
     }
 

@@ -60,4 +60,42 @@ public struct Decision: Sendable, Equatable {
             return "policies \(deciders.dropLast().joined(separator: ", ")) allow access, but policy \(deciders.last!) forcefully denied it"
         }
     }
+
+    /// ``auditConclusion`` appended to `buffer` as the contents of a JSON string literal (escaped), and
+    /// ``deciderIDs`` visited in order, without building either (both are written into every audit record).
+    public func appendAuditConclusion(escapedTo buffer: inout JSONTextBuffer) {
+        let count = allowPolicyIDs.count + min(denyPolicyIDs.count, 1)
+        func appendDeciders(_ range: Range<Int>) {
+            for index in range {
+                if index > range.lowerBound { buffer.appendRaw(", ") }
+                buffer.appendEscaped(index < allowPolicyIDs.count ? allowPolicyIDs[index] : denyPolicyIDs[0])
+            }
+        }
+        if allowed {
+            buffer.appendRaw("policies ")
+            appendDeciders(0..<count)
+            buffer.appendRaw(" allow access")
+            return
+        }
+        switch count {
+        case 0:
+            buffer.appendRaw("no policy allowed access")
+        case 1:
+            buffer.appendRaw("policy ")
+            appendDeciders(0..<1)
+            buffer.appendRaw(" forcefully denied the access")
+        default:
+            buffer.appendRaw("policies ")
+            appendDeciders(0..<(count - 1))
+            buffer.appendRaw(" allow access, but policy ")
+            appendDeciders((count - 1)..<count)
+            buffer.appendRaw(" forcefully denied it")
+        }
+    }
+
+    /// Calls `body` with each of ``deciderIDs`` in order, without building the array.
+    public func forEachDeciderID(_ body: (String) -> Void) {
+        allowPolicyIDs.forEach(body)
+        if let first = denyPolicyIDs.first { body(first) }
+    }
 }

@@ -271,16 +271,28 @@ extension JSONParser {
         var request = AccessRequest(subject: "", action: "", resource: "")
         var shapeErrors: [String: JSONShapeError] = [:]
         try parseMembers(depth: 1) { parser, key throws(JSONSyntaxError) in
-            let value = try parser.parseValue(depth: 1)
             shapeErrors[key] = nil
+            // The context is read straight into the request, so that the dictionary stays uniquely owned (authz adds
+            // `username` to it without copying).
+            if key == "context", parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") {
+                request.context = [:]
+                request.context.reserveCapacity(6)
+                try parser.parseMembers(depth: 2) { parser, member throws(JSONSyntaxError) in
+                    request.context[member] = try parser.parseValue(depth: 2)
+                }
+                return
+            }
+            let value = try parser.parseValue(depth: 1)
             do throws(JSONShapeError) {
+                // The usual members first: no error path is built unless a member is of the wrong type.
                 switch (key, value) {
+                case ("subject", .string(let text)): request.subject = text
+                case ("action", .string(let text)): request.action = text
+                case ("resource", .string(let text)): request.resource = text
                 case ("subject", .null): request.subject = ""
-                case ("subject", _): request.subject = try value.string(at: JSONPath.root.appending(key))
                 case ("action", .null): request.action = ""
-                case ("action", _): request.action = try value.string(at: JSONPath.root.appending(key))
                 case ("resource", .null): request.resource = ""
-                case ("resource", _): request.resource = try value.string(at: JSONPath.root.appending(key))
+                case ("subject", _), ("action", _), ("resource", _): _ = try value.string(at: JSONPath.root.appending(key))
                 case ("context", .null): request.context = [:]
                 case ("context", .object(let members)): request.context = members
                 case ("context", _):

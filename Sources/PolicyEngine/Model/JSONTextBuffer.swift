@@ -103,15 +103,27 @@ public struct JSONTextBuffer: Sendable {
                 append(item)
             }
             bytes.append(UInt8(ascii: "]"))
+        case .object(let members) where members.isEmpty:
+            appendRaw("{}")
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                appendQuoted(key)
-                bytes.append(UInt8(ascii: ":"))
-                append(member)
+            // The members' positions, sorted by key, in scratch memory (a request's context has a handful).
+            withUnsafeTemporaryAllocation(of: Dictionary<String, JSONValue>.Index.self, capacity: members.count) { order in
+                var count = 0
+                for index in members.indices {
+                    (order.baseAddress! + count).initialize(to: index)
+                    count += 1
+                }
+                defer { order.baseAddress!.deinitialize(count: count) }
+                var sorted = UnsafeMutableBufferPointer(rebasing: order[0..<count])
+                sorted.sort { members[$0].key < members[$1].key }
+                for (position, index) in sorted.enumerated() {
+                    if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                    let (key, member) = members[index]
+                    appendQuoted(key)
+                    bytes.append(UInt8(ascii: ":"))
+                    append(member)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }
