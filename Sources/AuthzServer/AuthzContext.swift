@@ -48,7 +48,8 @@ final class AuthzContext: Sendable {
 
     /// One `POST /v1/authz`: decide, count, hand the audit record to the buffer (`shard`: the caller's event loop,
     /// `tokens`: its token cache).
-    func decide(authorization: String?, body: [UInt8], shard: Int = 0, tokens: VerifiedTokenCache? = nil) -> AuthzOutcome {
+    func decide(authorization: String?, body: UnsafeBufferPointer<UInt8>, shard: Int = 0, tokens: VerifiedTokenCache? = nil)
+        -> AuthzOutcome {
         guard let snapshot = holder.snapshot else {
             let error = IAMError(.notReady, "no snapshot of secrets and policies yet: the apiserver has not been reached since start")
             metrics.decided(String(error.code.code))

@@ -8,8 +8,10 @@ import Testing
     typealias Fixture = AuthzDeciderTests
 
     func decide(_ token: String, snapshot: AuthzSnapshot, at now: Int64, cache: VerifiedTokenCache) -> AuthzOutcome {
-        AuthzDecider().decide(authorization: "Bearer " + token, body: Array(Fixture.article.utf8), snapshot: snapshot, now: now,
-                              tokens: cache, recordID: { "rec" })
+        Array(Fixture.article.utf8).withUnsafeBufferPointer { body in
+            AuthzDecider().decide(authorization: "Bearer " + token, body: body, snapshot: snapshot, now: now, tokens: cache,
+                                  recordID: { "rec" })
+        }
     }
 
     @Test func aRepeatedTokenIsAnsweredFromTheCacheButTheClockStillCounts() throws {

@@ -7,18 +7,22 @@
 #      process), next to nginx answering a static 200 in the same run, both to a plain GET and to the very requests
 #      authz gets (rounds alternate; medians reported).
 #
-#   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200]
+#   3. with --allocations (needs perf: apt-get install linux-perf): heap allocations per decision, counted with a uprobe
+#      on glibc's malloc in authz during a light wrk run (a count, not a time: stable under load).
+#
+#   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200] [--allocations]
 #
 # Needs wrk, nginx and python3 (apt-get install wrk nginx-light python3); builds a release binary (not part of CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10 rounds=3 connections=64 writes=200
+seconds=10 rounds=3 connections=64 writes=200 allocations=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --writes) writes=$2; shift 2 ;;
+    --allocations) allocations=1; shift ;;
     *) echo "authz.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -158,3 +162,17 @@ done
 echo
 echo "Audit records during the decision runs (authz metrics before → after):"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' | paste "$scratch/audit-before" - | sed 's/^/    /'
+
+if [ "$allocations" = 1 ]; then
+    libc=$(ldd "$iam" | awk '/libc.so.6/ {print $3}')
+    perf probe -q -x "$libc" malloc 2>/dev/null || true
+    wrk -t1 -c4 -d8s -s "$scratch/authz.lua" "http://127.0.0.1:$port_authz/v1/authz" >"$scratch/wrk-allocations.txt" &
+    wrk_pid=$!
+    sleep 2
+    before=$(curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_decisions_total/ {s += $2} END {print s}')
+    mallocs=$(perf stat -x, -e probe_libc:malloc -p "$authz_pid" -- sleep 4 2>&1 | awk -F, '/probe_libc:malloc/ {print $1}')
+    after=$(curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_decisions_total/ {s += $2} END {print s}')
+    wait $wrk_pid
+    echo
+    echo "Heap allocations (glibc malloc calls) in authz per decision, wrk -t1 -c4: $(python3 -c "print(f'{$mallocs / ($after - $before):.1f}')") ($mallocs calls, $((after - before)) decisions)"
+fi

@@ -38,13 +38,16 @@ public struct AuthzDecider: Sendable {
     public func decide(
         authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, recordID: () -> String
     ) -> AuthzOutcome {
-        decide(authorization: authorization, body: body, snapshot: snapshot, now: now, tokens: nil, recordID: recordID)
+        body.withUnsafeBufferPointer { body in
+            decide(authorization: authorization, body: body, snapshot: snapshot, now: now, tokens: nil, recordID: recordID)
+        }
     }
 
-    /// Decides one request, remembering verified tokens in `tokens` (the event loop's cache).
+    /// Decides one request whose body is read in place, remembering verified tokens in `tokens` (the event loop's
+    /// cache).
     func decide(
-        authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, tokens: VerifiedTokenCache?,
-        recordID: () -> String
+        authorization: String?, body: UnsafeBufferPointer<UInt8>, snapshot: AuthzSnapshot, now: Int64,
+        tokens: VerifiedTokenCache?, recordID: () -> String
     ) -> AuthzOutcome {
         let owner: String
         switch authenticate(authorization, snapshot: snapshot, now: now, tokens: tokens) {

@@ -89,11 +89,14 @@ final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let json = "application/json; charset=utf-8"
         switch (head.method, path) {
         case ("POST", "/v1/authz"):
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            let request = body ?? ByteBuffer()
             body = nil
             let loop = channelContext.eventLoop
-            let outcome = context.decide(authorization: head.authorization, body: bytes, shard: context.shard(of: loop),
-                                         tokens: context.tokenCache(of: loop))
+            // Decided on the body in place, in the buffer it was read into.
+            let outcome = request.withUnsafeReadableBytes { raw in
+                context.decide(authorization: head.authorization, body: raw.bindMemory(to: UInt8.self),
+                               shard: context.shard(of: loop), tokens: context.tokenCache(of: loop))
+            }
             reply(channelContext, head, outcome.status, outcome.body, json)
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             if context.holder.snapshot != nil {

@@ -1,8 +1,11 @@
 import HTTPWire
 
+/// Bytes of a request head, still in the receive buffer.
+typealias HeadBytes = Slice<UnsafeBufferPointer<UInt8>>
+
 extension HTTPRequestScanner {
     /// The request line and the headers authz reads, from the head's bytes (without the final CRLF CRLF).
-    static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
+    static func parseHead(_ bytes: HeadBytes) throws(HTTPScanError) -> ScannedRequestHead {
         guard !bytes.isEmpty else { throw .bad("empty request") }
         var (line, next) = try nextLine(bytes, from: bytes.startIndex)
         var head = try requestLine(line)
@@ -49,7 +52,7 @@ extension HTTPRequestScanner {
 
     /// The CRLF-terminated line starting at `start` and where the next one starts (nil after the last line); a bare
     /// CR or LF is an error.
-    private static func nextLine(_ bytes: ArraySlice<UInt8>, from start: Int) throws(HTTPScanError) -> (ArraySlice<UInt8>, Int?) {
+    private static func nextLine(_ bytes: HeadBytes, from start: Int) throws(HTTPScanError) -> (HeadBytes, Int?) {
         var index = start
         while index < bytes.endIndex {
             switch bytes[index] {
@@ -65,7 +68,7 @@ extension HTTPRequestScanner {
         return (bytes[start..<bytes.endIndex], nil)
     }
 
-    private static func requestLine(_ line: ArraySlice<UInt8>) throws(HTTPScanError) -> ScannedRequestHead {
+    private static func requestLine(_ line: HeadBytes) throws(HTTPScanError) -> ScannedRequestHead {
         // Exactly two single spaces: METHOD SP TARGET SP VERSION.
         guard let firstSpace = line.firstIndex(of: 0x20),
               let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20) else {
@@ -109,18 +112,18 @@ extension HTTPRequestScanner {
     private static let http10 = Array("HTTP/1.0".utf8)
     private static let httpPrefix = Array("HTTP/".utf8)
 
-    private static func trimmed(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    private static func trimmed(_ value: HeadBytes) -> HeadBytes {
         var slice = value
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
         return slice
     }
 
-    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
+    private static func lowercased(_ bytes: HeadBytes) -> String {
         String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
-    private static func decimal(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func decimal(_ bytes: HeadBytes) -> Int? {
         guard !bytes.isEmpty, bytes.count <= 15 else { return nil }
         var value = 0
         for byte in bytes {

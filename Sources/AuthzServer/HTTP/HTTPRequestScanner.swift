@@ -119,8 +119,13 @@ struct HTTPRequestScanner {
         }
         searchedHeadBytes = 0
         guard headLength <= maxHeadBytes else { throw HTTPScanError(status: 431, reason: "the request head is larger than \(maxHeadBytes) bytes") }
-        let bytes = buffer.readBytes(length: headLength + 4)!
-        return try Self.parseHead(bytes[..<headLength])
+        // Parsed where it was read: the head is not copied out of the receive buffer.
+        let parsed: Result<ScannedRequestHead, HTTPScanError> = buffer.withUnsafeReadableBytes { raw in
+            let head = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<headLength])
+            do throws(HTTPScanError) { return .success(try Self.parseHead(head[...])) } catch { return .failure(error) }
+        }
+        buffer.moveReaderIndex(forwardBy: headLength + 4)
+        return try parsed.get()
     }
 
     private func readLine(_ buffer: inout ByteBuffer, limit: Int, what: String) throws(HTTPScanError) -> [UInt8]? {

@@ -248,14 +248,17 @@ extension AccessRequest {
     /// `AccessRequest(json: JSONValue.parse(bytes))`, without building the document's tree first (the authz server
     /// reads one per decision). Throws ``JSONSyntaxError`` or ``JSONShapeError``.
     public init(parsing bytes: [UInt8]) throws {
-        self = try bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(bytes: buffer)
-            parser.skipWhitespace()
-            let request = try parser.parseAccessRequest()
-            parser.skipWhitespace()
-            guard parser.position == buffer.count else { throw parser.error("unexpected text after the JSON value") }
-            return request
-        }
+        self = try bytes.withUnsafeBufferPointer { try AccessRequest(parsing: $0) }
+    }
+
+    /// ``init(parsing:)-([UInt8])`` on bytes in place (a request body still in its receive buffer).
+    public init(parsing bytes: UnsafeBufferPointer<UInt8>) throws {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let request = try parser.parseAccessRequest()
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        self = request
     }
 }
 
