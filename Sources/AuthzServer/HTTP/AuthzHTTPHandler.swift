@@ -17,10 +17,18 @@ final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: ByteBuffer?
     private var needsFlush = false
     private var closing = false
+    /// The audit shard and token cache of the event loop this connection runs on, found once when it is added.
+    private var shard = 0
+    private var tokens: VerifiedTokenCache?
 
     init(context: AuthzContext, maxHeadBytes: Int = 16 << 10) {
         self.context = context
         scanner = HTTPRequestScanner(maxHeadBytes: maxHeadBytes)
+    }
+
+    func handlerAdded(context channelContext: ChannelHandlerContext) {
+        shard = context.shard(of: channelContext.eventLoop)
+        tokens = context.tokenCache(of: channelContext.eventLoop)
     }
 
     func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
@@ -91,11 +99,9 @@ final class AuthzHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case ("POST", "/v1/authz"):
             let request = body ?? ByteBuffer()
             body = nil
-            let loop = channelContext.eventLoop
             // Decided on the body in place, in the buffer it was read into.
             let outcome = request.withUnsafeReadableBytes { raw in
-                context.decide(authorization: head.authorization, body: raw.bindMemory(to: UInt8.self),
-                               shard: context.shard(of: loop), tokens: context.tokenCache(of: loop))
+                context.decide(authorization: head.authorization, body: raw.bindMemory(to: UInt8.self), shard: shard, tokens: tokens)
             }
             reply(channelContext, head, outcome.status, outcome.body, json)
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
