@@ -25,6 +25,9 @@ public struct ServerCandidate: Sendable, Equatable {
     }
 
     var hasFreeSlot: Bool { maxConnections == 0 || activeConnections < maxConnections }
+
+    /// Available, not a backup, and with a weight: what every algorithm chooses among while there is one.
+    var isRegularChoice: Bool { isAvailable && !isBackup && weight > 0 }
 }
 
 /// The per-event-loop state of one backend's balancing (nginx keeps it per worker too): smooth weighted round
@@ -51,13 +54,14 @@ public struct ServerChooser: Sendable {
     /// server is available. `hashKey` is used by `.hash` (nil falls back to round robin, as HAProxy does when
     /// the hashed parameter or header is missing).
     public mutating func choose(from candidates: [ServerCandidate], hashKey: UInt64? = nil) -> Int? {
-        var pool = candidates.filter { $0.isAvailable && !$0.isBackup && $0.weight > 0 }
-        if pool.isEmpty {
-            pool = candidates.filter { $0.isAvailable && $0.isBackup && $0.weight > 0 }
+        guard candidates.contains(where: \.isRegularChoice) else {
             // HAProxy uses the first backup only (without option allbackups).
-            if let first = pool.first { return first.hasFreeSlot ? first.index : nil }
+            guard let first = candidates.first(where: { $0.isAvailable && $0.isBackup && $0.weight > 0 }) else { return nil }
+            return first.hasFreeSlot ? first.index : nil
         }
-        guard !pool.isEmpty else { return nil }
+        // Round robin, the default, walks the candidates in place: no pool is built per request.
+        if algorithm == .roundRobin || (algorithm == .hash && hashKey == nil) { return smoothWeighted(candidates) }
+        let pool = candidates.filter(\.isRegularChoice)
         switch algorithm {
         case .roundRobin:
             return smoothWeighted(pool)
@@ -80,7 +84,7 @@ public struct ServerChooser: Sendable {
     private mutating func smoothWeighted(_ pool: [ServerCandidate]) -> Int? {
         var best: ServerCandidate?
         var total = 0
-        for candidate in pool where candidate.hasFreeSlot {
+        for candidate in pool where candidate.isRegularChoice && candidate.hasFreeSlot {
             if candidate.index >= currentWeights.count { currentWeights += Array(repeating: 0, count: candidate.index - currentWeights.count + 1) }
             currentWeights[candidate.index] += candidate.weight
             total += candidate.weight

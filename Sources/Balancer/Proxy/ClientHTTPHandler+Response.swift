@@ -24,7 +24,9 @@ extension ClientHTTPHandler: UpstreamExchange {
             break
         }
         let connection: UpstreamResponseHead.ConnectionLine = !keepAlive ? .close : clientIsHTTP10 ? .keepAlive : .none
-        var out = context.channel.allocator.buffer(capacity: head.headerLines.readableBytes + head.reason.readableBytes + 64)
+        var out = headBuffer.take(capacity: head.headerLines.readableBytes + head.reason.readableBytes + 64,
+                                  allocator: context.channel.allocator)
+        defer { headBuffer.keep(out) }
         head.write(to: &out, clientMinorVersion: clientIsHTTP10 ? 0 : 1, dropTransferEncoding: clientIsHTTP10 && head.hasTransferEncoding,
                    connection: connection, addChunked: chunkResponseForClient)
         context.write(wrapOutboundOut(out), promise: nil)

@@ -29,6 +29,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var clientAddress = "-"
     var clientPort = 0
     var localPort = 0
+    var headBuffer = ReusableHeadBuffer()
 
     // The request in progress.
     var request: RequestContext!

@@ -33,6 +33,7 @@ final class UpstreamHandler: ChannelInboundHandler {
     private var scanner = UpstreamResponseScanner()
     /// Bytes of an incomplete head or chunk-size line, waiting for the next read.
     private var pending: ByteBuffer?
+    private var headBuffer = ReusableHeadBuffer()
     private var reusableAfterResponse = false
 
     init(server: ServerRuntime, loop: LoopContext) {
@@ -64,7 +65,8 @@ final class UpstreamHandler: ChannelInboundHandler {
     /// Writes a request head as HTTP/1.1.
     func writeHead(_ head: HTTPRequestHead) {
         guard let context else { return }
-        var out = context.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
+        var out = headBuffer.take(capacity: 256 + head.uri.utf8.count, allocator: context.channel.allocator)
+        defer { headBuffer.keep(out) }
         out.writeString(head.method.rawValue)
         out.writeInteger(UInt8(ascii: " "))
         out.writeString(head.uri)

@@ -8,6 +8,8 @@ import Prometheus
 final class LoopContext: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var choosers: [ObjectIdentifier: ServerChooser] = [:]
+    /// Scratch for the candidates of one choice, reused.
+    private var candidates: [ServerCandidate] = []
     private var idle: [[UpstreamHandler]]
     private var clients: [ObjectIdentifier: ClientHTTPHandler] = [:]
     let accessLog: AccessLogBuffer
@@ -20,13 +22,13 @@ final class LoopContext: @unchecked Sendable {
 
     /// Picks a server of `backend` for `request`, leaving out `excluded` indexes.
     func chooseServer(_ backend: BackendRuntime, request: RequestContext, excluding excluded: [Int], now: Int64) -> ServerRuntime? {
-        let key = ObjectIdentifier(backend)
-        var chooser = choosers.removeValue(forKey: key) ?? ServerChooser(
+        backend.collectCandidates(into: &candidates, now: now, excluding: excluded)
+        let hashKey = backend.hashKey(for: request)
+        // Mutated in place in the dictionary: no copy of the chooser's state per request.
+        let index = choosers[ObjectIdentifier(backend), default: ServerChooser(
             algorithm: backend.chooserKind, serverCount: backend.servers.count,
             seed: UInt64(truncatingIfNeeded: ObjectIdentifier(self).hashValue) | 1
-        )
-        let index = chooser.choose(from: backend.candidates(now: now, excluding: excluded), hashKey: backend.hashKey(for: request))
-        choosers[key] = chooser
+        )].choose(from: candidates, hashKey: hashKey)
         return index.map { backend.servers[$0] }
     }
 

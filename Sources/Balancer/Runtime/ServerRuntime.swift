@@ -128,15 +128,17 @@ public final class BackendRuntime: Sendable {
         }
     }
 
-    /// Snapshot of the servers for a choice, leaving out `excluded` ones (already tried for this request).
-    func candidates(now: Int64, excluding excluded: [Int]) -> [ServerCandidate] {
-        servers.map { server in
-            ServerCandidate(
+    /// Snapshot of the servers for a choice, leaving out `excluded` ones (already tried for this request), written
+    /// over `candidates` (the caller's scratch array, so that a choice allocates nothing).
+    func collectCandidates(into candidates: inout [ServerCandidate], now: Int64, excluding excluded: [Int]) {
+        candidates.removeAll(keepingCapacity: true)
+        for server in servers {
+            candidates.append(ServerCandidate(
                 index: server.index, weight: server.definition.weight, isBackup: server.definition.isBackup,
                 isAvailable: server.isAvailable(now: now) && !excluded.contains(server.index),
                 activeConnections: server.activeRequests.load(ordering: .relaxed),
                 maxConnections: server.definition.maxConnections, hashIdentity: server.hashIdentity
-            )
+            ))
         }
     }
 }
