@@ -10,18 +10,19 @@ import PolicyEngine
 struct AuditLine: Sendable, Equatable {
     let text: String
 
-    init(text: String) {
-        self.text = text
-    }
-
     /// The line for `record`, written from its fields: the reference the decision path's lines are tested against.
     init(_ record: AuditRecord) {
         let json = record.json
-        var line = JSONTextBuffer(capacity: json.utf8.count + record.id.utf8.count + 20)
+        self = AuditLine(id: record.id, capacity: json.utf8.count) { $0.appendRaw(json) }
+    }
+
+    /// `{"id":…,"record":` + what `writeRecord` appends + `}`: the envelope both ways of making a line share.
+    private init(id: String, capacity: Int, writeRecord: (inout JSONTextBuffer) -> Void) {
+        var line = JSONTextBuffer(capacity: capacity + id.utf8.count + 20)
         line.appendRaw("{\"id\":")
-        line.appendQuoted(record.id)
+        line.appendQuoted(id)
         line.appendRaw(",\"record\":")
-        line.appendRaw(json)
+        writeRecord(&line)
         text = line.text(appending: UInt8(ascii: "}"))
     }
 
@@ -39,30 +40,28 @@ struct AuditLine: Sendable, Equatable {
         id: String, timestamp: Int64, username: String, decision: Decision, request: JSONObjectWriter,
         escapedPolicies: String, escapedPolicyJSON: [String: String], expireAt: String
     ) -> AuditLine {
-        var line = JSONTextBuffer(capacity: 1024 + escapedPolicies.utf8.count)
-        line.appendRaw("{\"id\":")
-        line.appendQuoted(id)
-        line.appendRaw(",\"record\":{\"timestamp\":")
-        line.appendRaw(String(timestamp))
-        line.appendRaw(",\"username\":")
-        line.appendQuoted(username)
-        line.appendRaw(decision.allowed ? ",\"effect\":\"allow\",\"conclusion\":\"" : ",\"effect\":\"deny\",\"conclusion\":\"")
-        decision.appendAuditConclusion(escapedTo: &line)
-        line.appendRaw("\",\"request\":\"")
-        request.appendEscaped(to: &line)
-        line.appendRaw("\",\"policies\":\"")
-        line.appendRaw(escapedPolicies)
-        line.appendRaw("\",\"deciders\":\"[")
-        var first = true
-        decision.forEachDeciderID { id in
-            guard let text = escapedPolicyJSON[id] else { return }
-            if !first { line.appendByte(UInt8(ascii: ",")) }
-            first = false
-            line.appendRaw(text)
+        AuditLine(id: id, capacity: 1024 + escapedPolicies.utf8.count) { line in
+            line.appendRaw("{\"timestamp\":")
+            line.appendRaw(String(timestamp))
+            line.appendRaw(",\"username\":")
+            line.appendQuoted(username)
+            line.appendRaw(decision.allowed ? ",\"effect\":\"allow\",\"conclusion\":\"" : ",\"effect\":\"deny\",\"conclusion\":\"")
+            decision.appendAuditConclusion(escapedTo: &line)
+            line.appendRaw("\",\"request\":\"")
+            request.appendEscaped(to: &line)
+            line.appendRaw("\",\"policies\":\"")
+            line.appendRaw(escapedPolicies)
+            line.appendRaw("\",\"deciders\":\"[")
+            var first = true
+            decision.forEachDeciderID { id in
+                guard let text = escapedPolicyJSON[id] else { return }
+                if !first { line.appendByte(UInt8(ascii: ",")) }
+                first = false
+                line.appendRaw(text)
+            }
+            line.appendRaw("]\",\"expireAt\":\"")
+            line.appendRaw(expireAt)  // an RFC 3339 stamp: nothing in it needs escaping
+            line.appendRaw("\"}")
         }
-        line.appendRaw("]\",\"expireAt\":\"")
-        line.appendRaw(expireAt)  // an RFC 3339 stamp: nothing in it needs escaping
-        line.appendRaw("\"}")
-        return AuditLine(text: line.text(appending: UInt8(ascii: "}")))
     }
 }

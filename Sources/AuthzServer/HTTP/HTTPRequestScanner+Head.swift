@@ -120,7 +120,7 @@ extension HTTPRequestScanner {
     }
 
     private static func lowercased(_ bytes: HeadBytes) -> String {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(decoding: bytes.map(HTTPWire.lowercased), as: UTF8.self)
     }
 
     private static func decimal(_ bytes: HeadBytes) -> Int? {

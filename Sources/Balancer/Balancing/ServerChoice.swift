@@ -59,28 +59,26 @@ public struct ServerChooser: Sendable {
             guard let first = candidates.first(where: { $0.isAvailable && $0.isBackup && $0.weight > 0 }) else { return nil }
             return first.hasFreeSlot ? first.index : nil
         }
-        // Round robin, the default, walks the candidates in place: no pool is built per request.
-        if algorithm == .roundRobin || (algorithm == .hash && hashKey == nil) { return smoothWeighted(candidates) }
-        let pool = candidates.filter(\.isRegularChoice)
-        switch algorithm {
-        case .roundRobin:
-            return smoothWeighted(pool)
-        case .staticRoundRobin:
-            return staticWeighted(pool)
-        case .leastConnections:
-            return leastConnections(pool)
-        case .first:
-            return pool.first(where: \.hasFreeSlot)?.index
-        case .random:
-            return randomOfTwo(pool)
-        case .hash:
-            guard let hashKey else { return smoothWeighted(pool) }
-            return RendezvousHash.choose(key: hashKey, among: pool)
+        // Round robin, the default, walks the candidates in place; the others choose among the regular ones.
+        switch (algorithm, hashKey) {
+        case (.roundRobin, _), (.hash, nil):
+            return smoothWeighted(candidates)
+        case (.hash, let key?):
+            return RendezvousHash.choose(key: key, among: candidates.filter(\.isRegularChoice))
+        case (.staticRoundRobin, _):
+            return staticWeighted(candidates.filter(\.isRegularChoice))
+        case (.leastConnections, _):
+            return leastConnections(candidates.filter(\.isRegularChoice))
+        case (.first, _):
+            return candidates.first { $0.isRegularChoice && $0.hasFreeSlot }?.index
+        case (.random, _):
+            return randomOfTwo(candidates.filter(\.isRegularChoice))
         }
     }
 
     /// nginx's smooth weighted round robin: each pick adds every server's weight to its current weight, takes the
-    /// largest, and subtracts the total from it. Weights 5,1,1 give a a b a c a a — spread, not bursty.
+    /// largest, and subtracts the total from it. Weights 5,1,1 give a a b a c a a — spread, not bursty. Skips what is
+    /// not a regular choice, so callers can pass the candidates unfiltered.
     private mutating func smoothWeighted(_ pool: [ServerCandidate]) -> Int? {
         var best: ServerCandidate?
         var total = 0

@@ -49,47 +49,45 @@ public struct Decision: Sendable, Equatable {
 
     /// The audit record's `conclusion` text (marmotedu/iam's authorizer).
     public var auditConclusion: String {
-        let deciders = deciderIDs
-        if allowed {
-            return "policies \(deciders.joined(separator: ", ")) allow access"
-        }
-        switch deciders.count {
-        case 0: return "no policy allowed access"
-        case 1: return "policy \(deciders[0]) forcefully denied the access"
-        default:
-            return "policies \(deciders.dropLast().joined(separator: ", ")) allow access, but policy \(deciders.last!) forcefully denied it"
-        }
+        var text = ""
+        writeAuditConclusion(text: { text += $0 }, id: { text += $0 })
+        return text
     }
 
-    /// ``auditConclusion`` appended to `buffer` as the contents of a JSON string literal (escaped), and
-    /// ``deciderIDs`` visited in order, without building either (both are written into every audit record).
+    /// ``auditConclusion`` appended to `buffer` as the contents of a JSON string literal (escaped), without building
+    /// the text (it is written into every audit record).
     public func appendAuditConclusion(escapedTo buffer: inout JSONTextBuffer) {
+        writeAuditConclusion(text: { buffer.appendRaw($0) }, id: { buffer.appendEscaped($0) })
+    }
+
+    /// The one spelling of the conclusion: fixed words through `text`, policy IDs through `id`.
+    private func writeAuditConclusion(text: (String) -> Void, id: (String) -> Void) {
         let count = allowPolicyIDs.count + min(denyPolicyIDs.count, 1)
-        func appendDeciders(_ range: Range<Int>) {
+        func deciders(_ range: Range<Int>) {
             for index in range {
-                if index > range.lowerBound { buffer.appendRaw(", ") }
-                buffer.appendEscaped(index < allowPolicyIDs.count ? allowPolicyIDs[index] : denyPolicyIDs[0])
+                if index > range.lowerBound { text(", ") }
+                id(index < allowPolicyIDs.count ? allowPolicyIDs[index] : denyPolicyIDs[0])
             }
         }
         if allowed {
-            buffer.appendRaw("policies ")
-            appendDeciders(0..<count)
-            buffer.appendRaw(" allow access")
+            text("policies ")
+            deciders(0..<count)
+            text(" allow access")
             return
         }
         switch count {
         case 0:
-            buffer.appendRaw("no policy allowed access")
+            text("no policy allowed access")
         case 1:
-            buffer.appendRaw("policy ")
-            appendDeciders(0..<1)
-            buffer.appendRaw(" forcefully denied the access")
+            text("policy ")
+            deciders(0..<1)
+            text(" forcefully denied the access")
         default:
-            buffer.appendRaw("policies ")
-            appendDeciders(0..<(count - 1))
-            buffer.appendRaw(" allow access, but policy ")
-            appendDeciders((count - 1)..<count)
-            buffer.appendRaw(" forcefully denied it")
+            text("policies ")
+            deciders(0..<(count - 1))
+            text(" allow access, but policy ")
+            deciders((count - 1)..<count)
+            text(" forcefully denied it")
         }
     }
 

@@ -75,11 +75,16 @@ private struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        .object(try parseObjectMembers(depth: depth))
+    }
+
+    /// An object's members, not wrapped in a value (so that the caller owns the dictionary alone).
+    fileprivate mutating func parseObjectMembers(depth: Int) throws(JSONSyntaxError) -> [String: JSONValue] {
         var members: [String: JSONValue] = [:]
         // Room for a few members (and the `username` authz adds to a request's context) without regrowing.
         members.reserveCapacity(6)
         try parseMembers(depth: depth) { parser, key throws(JSONSyntaxError) in members[key] = try parser.parseValue(depth: depth) }
-        return .object(members)
+        return members
     }
 
     /// Reads an object from its `{` to its `}`, handing each key to `member`, which must read the value.
@@ -278,11 +283,7 @@ extension JSONParser {
             // The context is read straight into the request, so that the dictionary stays uniquely owned (authz adds
             // `username` to it without copying).
             if key == "context", parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") {
-                request.context = [:]
-                request.context.reserveCapacity(6)
-                try parser.parseMembers(depth: 2) { parser, member throws(JSONSyntaxError) in
-                    request.context[member] = try parser.parseValue(depth: 2)
-                }
+                request.context = try parser.parseObjectMembers(depth: 2)
                 return
             }
             let value = try parser.parseValue(depth: 1)
@@ -297,8 +298,7 @@ extension JSONParser {
                 case ("resource", .null): request.resource = ""
                 case ("subject", _), ("action", _), ("resource", _): _ = try value.string(at: JSONPath.root.appending(key))
                 case ("context", .null): request.context = [:]
-                case ("context", .object(let members)): request.context = members
-                case ("context", _):
+                case ("context", _):  // an object was read above
                     throw JSONShapeError(path: JSONPath.root.appending("context"),
                                          message: "context must be an object, found \(value.typeName)")
                 default: break
