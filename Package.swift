@@ -205,7 +205,7 @@ let package = Package(
         // `iam lb` configuration: the HAProxy and nginx dialects parsed into one model. Pure.
         .target(name: "BalancerConfiguration", swiftSettings: strictSettings),
         // Byte-level HTTP/1.x pieces shared by the raw-byte readers of authz and the load balancer. Pure.
-        .target(name: "HTTPWire", swiftSettings: strictSettings),
+        .target(name: "HTTPWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strictSettings),
         // `iam lb`: the proxy engine on SwiftNIO channel handlers, balancing, health checks, metrics. Its handlers are
         // confined to their event loops, so release builds drop the dynamic exclusivity checks (measured: ~5% of
         // the proxy's CPU per request); the static checks stay.

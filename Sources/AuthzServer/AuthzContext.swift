@@ -48,7 +48,7 @@ final class AuthzContext: Sendable {
 
     /// One `POST /v1/authz`: decide, count, hand the audit record to the buffer (`shard`: the caller's event loop,
     /// `tokens`: its token cache).
-    func decide(authorization: String?, body: UnsafeBufferPointer<UInt8>, shard: Int = 0, tokens: VerifiedTokenCache? = nil)
+    func decide(authorization: ByteBuffer?, body: UnsafeBufferPointer<UInt8>, shard: Int = 0, tokens: VerifiedTokenCache? = nil)
         -> AuthzOutcome {
         guard let snapshot = holder.snapshot else {
             let error = IAMError(.notReady, "no snapshot of secrets and policies yet: the apiserver has not been reached since start")
@@ -66,7 +66,7 @@ final class AuthzContext: Sendable {
     }
 
     /// The authentication error for a request to an unknown path (marmotedu/iam checks the token before routing).
-    func authenticationError(_ authorization: String?) -> IAMError? {
+    func authenticationError(_ authorization: ByteBuffer?) -> IAMError? {
         guard let snapshot = holder.snapshot else { return IAMError(.notReady) }
         if case .failure(let error) = decider.authenticate(authorization, snapshot: snapshot, now: Self.unixNow()) { return error }
         return nil

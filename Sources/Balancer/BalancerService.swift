@@ -148,7 +148,6 @@ public struct BalancerService: Service {
         _ bind: Bind, frontend: FrontendRuntime, group: MultiThreadedEventLoopGroup, contexts: [ObjectIdentifier: LoopContext],
         limiter: ConnectionLimiter
     ) async throws -> any Channel {
-        let limits = frontend.definition.limits
         let mode = frontend.definition.mode
         let tcpBackend = frontend.definition.tcpBackend.flatMap { frontend.backends[$0] }
         let bootstrap = ServerBootstrap(group: group)
@@ -166,13 +165,7 @@ public struct BalancerService: Service {
                     case .tcp:
                         try channel.pipeline.syncOperations.addHandler(TCPRelayHandler(frontend: frontend, backend: tcpBackend, loop: loop))
                     case .http:
-                        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-                        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-                        // Responses are written as bytes by the handler: only the request decoder sits before it.
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits))
-                        )
+                        // Requests are read from the bytes and responses written as bytes by the handler itself.
                         try channel.pipeline.syncOperations.addHandler(
                             ClientHTTPHandler(frontend: frontend, loop: loop, settings: ProxySettingsOfProcess())
                         )

@@ -1,5 +1,6 @@
 /// Byte-level pieces of HTTP/1.x shared by the readers that work on raw bytes instead of a general-purpose
-/// parser: the authz listener's request reader and the load balancer's response reader.
+/// parser: the request readers of the authz listener and of the load balancer's client side, and the load
+/// balancer's response reader.
 public enum HTTPWire {
     /// The offset of the first CRLF CRLF (the end of a message head) at or after `from`, within the first `limit`
     /// bytes. Looks at every fourth byte while it is neither CR nor LF, since such a byte cannot be part of a match.

@@ -1,4 +1,5 @@
 @testable import AuthzServer
+import HTTPWire
 import NIOCore
 import Testing
 

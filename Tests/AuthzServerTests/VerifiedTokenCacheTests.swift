@@ -1,5 +1,6 @@
 @testable import AuthzServer
 import IAMTokens
+import NIOCore
 import PolicyEngine
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 
     func decide(_ token: String, snapshot: AuthzSnapshot, at now: Int64, cache: VerifiedTokenCache) -> AuthzOutcome {
         Array(Fixture.article.utf8).withUnsafeBufferPointer { body in
-            AuthzDecider().decide(authorization: "Bearer " + token, body: body, snapshot: snapshot, now: now, tokens: cache,
+            AuthzDecider().decide(authorization: ByteBuffer(string: "Bearer " + token), body: body, snapshot: snapshot, now: now, tokens: cache,
                                   recordID: { "rec" })
         }
     }

@@ -1,6 +1,7 @@
 import Crypto
 public import IAMResources
 import IAMTokens
+import NIOCore
 import PolicyEngine
 
 /// What `POST /v1/authz` answers: the status and body, and the audit record the decision yields (none for errors
@@ -39,14 +40,15 @@ public struct AuthzDecider: Sendable {
         authorization: String?, body: [UInt8], snapshot: AuthzSnapshot, now: Int64, recordID: () -> String
     ) -> AuthzOutcome {
         body.withUnsafeBufferPointer { body in
-            decide(authorization: authorization, body: body, snapshot: snapshot, now: now, tokens: nil, recordID: recordID)
+            decide(authorization: authorization.map { ByteBuffer(string: $0) }, body: body, snapshot: snapshot, now: now, tokens: nil,
+                   recordID: recordID)
         }
     }
 
     /// Decides one request whose body is read in place, remembering verified tokens in `tokens` (the event loop's
     /// cache).
     func decide(
-        authorization: String?, body: UnsafeBufferPointer<UInt8>, snapshot: AuthzSnapshot, now: Int64,
+        authorization: ByteBuffer?, body: UnsafeBufferPointer<UInt8>, snapshot: AuthzSnapshot, now: Int64,
         tokens: VerifiedTokenCache?, recordID: () -> String
     ) -> AuthzOutcome {
         let owner: String
@@ -82,16 +84,17 @@ public struct AuthzDecider: Sendable {
     }
 
     /// §2.2: the secret-signed JWT names its secret in `kid`; the owner of that secret is the caller.
-    func authenticate(_ header: String?, snapshot: AuthzSnapshot, now: Int64, tokens: VerifiedTokenCache? = nil)
+    func authenticate(_ headerBytes: ByteBuffer?, snapshot: AuthzSnapshot, now: Int64, tokens: VerifiedTokenCache? = nil)
         -> Result<String, IAMError>
     {
-        guard let header, !header.isEmpty else { return .failure(IAMError(.missingHeader)) }
-        // Keyed by the whole header: the same header always carries the same token, and no substring is copied.
-        if let known = tokens?.entry(for: header, revision: snapshot.revision) {
+        guard let headerBytes, headerBytes.readableBytes > 0 else { return .failure(IAMError(.missingHeader)) }
+        // Keyed by the whole header's bytes: the same header always carries the same token, and nothing is copied.
+        if let known = tokens?.entry(for: headerBytes, revision: snapshot.revision) {
             // Verified before against this very snapshot: only the clock can have changed the answer.
             do { try known.times.validate(now: now) } catch { return .failure(IAMError(.signatureInvalid, error.message)) }
             return Self.checkExpiry(of: known.secretExpires, now: now).map { known.username }
         }
+        let header = String(buffer: headerBytes)
         let token = Self.bearerToken(header)
         let parsed: JSONWebToken
         do { parsed = try JSONWebToken(parsing: token) } catch {
@@ -114,7 +117,7 @@ public struct AuthzDecider: Sendable {
         }
         if case .failure(let error) = Self.checkExpiry(of: secret.expires, now: now) { return .failure(error) }
         tokens?.store(.init(revision: snapshot.revision, username: secret.username, times: times, secretExpires: secret.expires),
-                      for: header)
+                      for: headerBytes)
         return .success(secret.username)
     }
 

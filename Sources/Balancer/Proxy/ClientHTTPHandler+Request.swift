@@ -1,12 +1,13 @@
 import Atomics
 import BalancerConfiguration
+import HTTPWire
 import NIOPosix
 import NIOCore
 import NIOHTTP1
 import Prometheus
 
 extension ClientHTTPHandler {
-    func startRequest(_ head: HTTPRequestHead) {
+    func startRequest(_ head: HTTPRequestHead, framing: RequestFraming) {
         frontend.metrics.requests.increment()
         requestStart = .now()
         deadline = nil
@@ -26,15 +27,8 @@ extension ClientHTTPHandler {
         server = nil
         request = RequestContext(head: head, clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
 
-        switch MessageRewriting.checkFraming(head) {
-        case .failure:
-            keepAlive = false
-            phase = .draining
-            writeLocal(frontend.errorResponse(400, pages: [:], close: true))
-            return
-        case .success(let length):
-            declaredLength = length
-        }
+        if case .length(let length) = framing { declaredLength = length } else { declaredLength = nil }
+        requestChunked = framing == .chunked
 
         switch frontend.router.route(&request) {
         case .respond(let response):
@@ -59,7 +53,6 @@ extension ClientHTTPHandler {
             upstreamHead = MessageRewriting.upstreamRequest(
                 request, plan: plan, closeAfterResponse: backend.definition.closeAfterResponse, removeExpect: expectsContinue
             )
-            requestChunked = declaredLength == nil && head.headers.contains(name: "transfer-encoding")
             if expectsContinue, head.version.minor >= 1 {
                 // Answer 100 ourselves (as nginx does): the body then streams to whichever server takes it.
                 var interim = context.channel.allocator.buffer(capacity: 25)

@@ -1,12 +1,14 @@
 import BalancerConfiguration
+import HTTPWire
 import NIOCore
 import NIOHTTP1
 import Prometheus
 
-/// One client connection of an HTTP frontend: reads requests, routes them, relays each to a server over a
-/// pooled connection and streams the response back, one request at a time (pipelined requests wait their turn).
+/// One client connection of an HTTP frontend: reads requests from the received bytes (``ClientRequestScanner``),
+/// routes them, relays each to a server over a pooled connection and streams the response back, one request at a
+/// time (pipelined requests wait their turn in the receive buffer).
 final class ClientHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     enum Phase {
@@ -30,6 +32,8 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var clientPort = 0
     var localPort = 0
     var headBuffer = ReusableHeadBuffer()
+    /// The response head, written but for the body's first bytes to join it (see `upstreamReceivedBody`).
+    var pendingHead: ByteBuffer?
 
     // The request in progress.
     var request: RequestContext!
@@ -37,7 +41,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var backend: BackendRuntime?
     var server: ServerRuntime?
     var upstream: UpstreamHandler?
-    var upstreamHead: HTTPRequestHead!
+    var upstreamHead: UpstreamRequestHead!
     var keepAlive = true
     var requestEnded = false
     var declaredLength: Int?
@@ -62,8 +66,12 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var deadlineIsUpstream = false
     var requestsServed = 0
     var readingPaused = false
-    /// Parts of pipelined requests that arrived while the previous response was in progress.
-    var pipelined: CircularBuffer<HTTPServerRequestPart> = CircularBuffer(initialCapacity: 0)
+    var scanner: ClientRequestScanner
+    /// Received bytes not read yet: an unfinished head, or requests pipelined behind the one in progress.
+    var input: ByteBuffer?
+    /// ``readInput()`` is on the stack (a request finished while its bytes were being read).
+    var readingInput = false
+    /// Part of a request head arrived and the rest did not (the request-header timeout then answers 408).
     var sawAnyRequestBytes = false
     var holdingServerSlot = false
     /// Set while the request waits for a free server slot (HAProxy's queue): when it gives up.
@@ -79,6 +87,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
         self.frontend = frontend
         self.loop = loop
         self.settings = settings
+        scanner = ClientRequestScanner(maxHeadBytes: frontend.definition.limits.maxHeaderBytes)
     }
 
     // MARK: connection lifecycle
@@ -97,6 +106,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        input = nil
         if phase != .closed {
             abandonUpstream()
             if phase == .forwarding || phase == .connecting { logAbortedRequest() }
@@ -115,30 +125,73 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     // MARK: inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch phase {
-        case .closed:
-            return
-        case .idle:
-            if case .head(let head) = part {
-                startRequest(head)
-            }
-        case .connecting, .forwarding, .draining:
-            if requestEnded {
-                // The next request of a pipelining client: it waits for this response.
-                pipelined.append(part)
+        guard phase != .closed else { return }
+        var incoming = unwrapInboundIn(data)
+        if input == nil || input!.readableBytes == 0 {
+            input = incoming
+        } else {
+            input!.writeBuffer(&incoming)
+        }
+        readInput()
+    }
+
+    /// Reads requests out of the received bytes: starts the next request, or hands body pieces to the one in
+    /// progress. Stops at the end of a request until its response is complete, so a pipelined request waits in
+    /// the buffer (and the client is paused once that holds more than a head's worth).
+    func readInput() {
+        guard !readingInput else { return }
+        readingInput = true
+        defer { readingInput = false }
+        while phase != .closed, phase == .idle || !requestEnded, input != nil {
+            let event: ClientRequestScanner.Event?
+            do {
+                event = try scanner.next(&input!)
+            } catch {
+                refuseMalformed(error)
                 return
             }
-            switch part {
-            case .head:
-                pipelined.append(part)
-            case .body(let buffer):
-                receiveBody(buffer)
-            case .end:
-                receiveEnd()
+            guard let event else { break }
+            switch event {
+            case .head(let head, let framing): startRequest(head, framing: framing)
+            case .body(let buffer): receiveBody(buffer)
+            case .end: receiveEnd()
             }
         }
+        guard let buffer = input else { return }
+        if buffer.readableBytes == 0 {
+            // Let go of the receive buffer, so NIO can read into it again.
+            input = nil
+        } else if phase == .idle {
+            if !sawAnyRequestBytes {
+                // A head has begun: it now has the request-header timeout to finish, not the keep-alive one.
+                sawAnyRequestBytes = true
+                deadline = .now() + frontend.definition.limits.requestHeaderTimeout.timeAmount
+            }
+        } else if requestEnded, buffer.readableBytes > scanner.maxHeadBytes + settings.replayLimit {
+            pauseReading()
+        }
     }
+
+    /// A request that cannot be read: answered with the scanner's status and the connection closed, unless part
+    /// of a response already went out (then the connection is simply closed).
+    func refuseMalformed(_ error: HTTPScanError) {
+        input = nil
+        guard phase == .idle || (phase != .forwarding && !responseStarted) else {
+            abandonUpstream()
+            context.close(promise: nil)
+            return
+        }
+        abandonUpstream()
+        if request == nil {
+            frontend.metrics.requests.increment()
+            request = RequestContext(head: Self.badRequestHead, clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
+        }
+        keepAlive = false
+        writeLocal(frontend.errorResponse(error.status, pages: [:], close: true))
+    }
+
+    /// The head logged for a request that could not be read (HAProxy's `<BADREQ>`).
+    static let badRequestHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "<BADREQ>")
 
     func channelReadComplete(context: ChannelHandlerContext) {
         if phase == .forwarding { upstream?.flush() }
@@ -152,23 +205,8 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Only the connection itself fails here (malformed requests are refused by `readInput`).
         guard phase != .closed else { return }
-        if phase == .idle || (phase != .forwarding && !responseStarted) {
-            let status: Int
-            switch error as? HTTPParserError {
-            case .headerOverflow?: status = 431
-            case .invalidURL?, .invalidPath?: status = 400
-            case .some: status = 400
-            case nil: status = 0
-            }
-            if status != 0, !responseStarted {
-                frontend.metrics.requests.increment()
-                if request == nil { request = RequestContext(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "<BADREQ>"), clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort) }
-                keepAlive = false
-                writeLocal(frontend.errorResponse(status, pages: [:], close: true))
-                return
-            }
-        }
         abandonUpstream()
         context.close(promise: nil)
     }
@@ -183,7 +221,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
             if requestsServed == 0 || sawAnyRequestBytes {
                 keepAlive = false
                 frontend.metrics.requests.increment()
-                request = RequestContext(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "<BADREQ>"), clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
+                request = RequestContext(head: Self.badRequestHead, clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
                 writeLocal(frontend.errorResponse(408, pages: [:], close: true))
             } else {
                 context.close(promise: nil)

@@ -63,7 +63,7 @@ final class UpstreamHandler: ChannelInboundHandler {
     // MARK: writing the request
 
     /// Writes a request head as HTTP/1.1.
-    func writeHead(_ head: HTTPRequestHead) {
+    func writeHead(_ head: UpstreamRequestHead) {
         guard let context else { return }
         var out = headBuffer.take(capacity: 256 + head.uri.utf8.count, allocator: context.channel.allocator)
         defer { headBuffer.keep(out) }

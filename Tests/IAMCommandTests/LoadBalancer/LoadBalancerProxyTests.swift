@@ -125,6 +125,9 @@ import Testing
         #expect(lineFeedsOnly.hasPrefix("HTTP/1.1 400"), "\(lineFeedsOnly)")
         let partial = RawHTTP.exchange(port, "GET / HTTP/1.1\r\nHost: x\r\n", seconds: 5)
         #expect(partial.hasPrefix("HTTP/1.1 408"), "\(partial)")
+        // The same on a kept-alive connection: a second head that stops halfway gets its 408 too.
+        let partialSecond = RawHTTP.exchange(port, "GET /fine HTTP/1.1\r\nHost: x\r\n\r\nGET /fine HTT", seconds: 5)
+        #expect(partialSecond.hasPrefix("HTTP/1.1 200") && partialSecond.contains("HTTP/1.1 408"), "\(partialSecond)")
         // After all that, the server still answers.
         #expect(try Curl.get("http://127.0.0.1:\(port)/fine").status == 200)
         // retries 1: two refused connections, then 503.
@@ -158,6 +161,25 @@ import Testing
         let old = RawHTTP.exchange(port, "GET /chunked HTTP/1.0\r\nHost: x\r\n\r\n", seconds: 20)
         #expect(old.hasPrefix("HTTP/1.0 200") && old.hasSuffix("first-second-third") && !old.lowercased().contains("transfer-encoding"),
                 "\(old.debugDescription)")
+    }
+
+    /// Requests pipelined in one packet are answered in order, each after the previous one's response; the body of
+    /// one is not mistaken for the head of the next.
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let files = try TemporaryFiles()
+        let backend = try TestBackend.start("b1", files)
+        let port = LoopbackPort.free()
+        let lb = try LoadBalancerUnderTest.nginxFront(of: backend.port, port: port, files: files)
+        defer { withExtendedLifetime(lb) {} }
+        let answer = RawHTTP.exchange(port, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+            + "POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            + "GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", seconds: 10)
+        let responses = answer.components(separatedBy: "HTTP/1.1 200").dropFirst()
+        #expect(responses.count == 4, "\(answer)")
+        let paths = responses.map { response in response.split(separator: "\n").first { $0.hasPrefix("path=") }.map(String.init) ?? "" }
+        #expect(paths == ["path=/one", "path=/two", "path=/three", "path=/four"], "\(answer)")
+        #expect(responses.dropFirst().first?.contains("body=5") == true && responses.dropFirst(2).first?.contains("body=3") == true)
     }
 
     /// Responses are relayed as bytes: hop-by-hop headers go, interim responses are skipped, and a body the server
