@@ -44,6 +44,7 @@ struct RequestHeadFinder: Sendable {
 
 extension HTTPWire {
     /// A LF without CR before it, or a CR followed by anything but LF, in `from..<to`.
+    @usableFromInline
     static func bareLineEnd(in bytes: UnsafeRawBufferPointer, from: Int, to end: Int) -> String? {
         var index = from
         while index < end {
@@ -60,6 +61,7 @@ extension HTTPWire {
 extension ByteBuffer {
     /// Parses the head of `length` bytes found by ``RequestHeadFinder`` where it lies in the buffer (no copy) with
     /// `parse`, then moves past it and its final CRLF CRLF.
+    @inlinable
     public mutating func readHead<Head>(length: Int, _ parse: (HeadBytes) throws(HTTPScanError) -> Head) throws(HTTPScanError) -> Head {
         let head = try parseHead(length: length, parse)
         moveReaderIndex(forwardBy: length + 4)
@@ -70,6 +72,9 @@ extension ByteBuffer {
     /// slices of it can still be taken; move past it with `length + 4`). A head with a bare CR or LF anywhere is
     /// refused for that, whichever line the parser stumbled on first, so the answer does not depend on how the
     /// head was split across reads.
+    // Inlinable so that each caller gets it specialized for its own head type: unspecialized, every call looked up
+    // generic metadata at run time (measured: 2 % of authz's CPU).
+    @inlinable
     public func parseHead<Head>(length: Int, _ parse: (HeadBytes) throws(HTTPScanError) -> Head) throws(HTTPScanError) -> Head {
         let parsed: Result<Head, HTTPScanError> = withUnsafeReadableBytes { raw in
             let head = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<length])

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Bytes of a message head, still in the receive buffer.
 public typealias HeadBytes = Slice<UnsafeBufferPointer<UInt8>>
 
@@ -12,21 +18,16 @@ public struct RequestLine {
 extension HTTPWire {
     /// The CRLF-terminated line starting at `start` and where the next one starts (nil after the last line of a head
     /// given without its final CRLF CRLF). A bare CR or LF is an error: parsers that accept one disagree about
-    /// where lines end.
+    /// where lines end. Lines are found with `memchr` (an `Authorization` line is hundreds of bytes).
     public static func nextLine(_ bytes: HeadBytes, from start: Int) throws(HTTPScanError) -> (HeadBytes, Int?) {
-        var index = start
-        while index < bytes.endIndex {
-            switch bytes[index] {
-            case 13:
-                guard index + 1 < bytes.endIndex, bytes[index + 1] == 10 else { throw .bad("a bare CR in the request head") }
-                return (bytes[start..<index], index + 2)
-            case 10:
-                throw .bad("a bare LF in the request head")
-            default:
-                index += 1
-            }
-        }
-        return (bytes[start..<bytes.endIndex], nil)
+        let end = bytes.endIndex
+        guard start < end, let base = bytes.base.baseAddress else { return (bytes[start..<end], nil) }
+        let carriageReturn = memchr(base + start, 13, end - start).map { $0.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base) }
+        let lineEnd = carriageReturn ?? end
+        if lineEnd > start, memchr(base + start, 10, lineEnd - start) != nil { throw .bad("a bare LF in the request head") }
+        guard carriageReturn != nil else { return (bytes[start..<end], nil) }
+        guard lineEnd + 1 < end, bytes[lineEnd + 1] == 10 else { throw .bad("a bare CR in the request head") }
+        return (bytes[start..<lineEnd], lineEnd + 2)
     }
 
     /// `METHOD SP TARGET SP HTTP/1.x`, with exactly one space between the parts; 505 for another HTTP version.
@@ -65,8 +66,31 @@ extension HTTPWire {
         let name = line[..<colon]
         guard name.allSatisfy(isTokenByte) else { throw .bad("whitespace or an invalid character in a header name") }
         let value = trimmed(line[(colon + 1)...])
-        guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .bad("a control character in a header value") }
+        guard isFieldValue(value) else { throw .bad("a control character in a header value") }
         return (name, value)
+    }
+
+    /// Whether every byte is HTAB, or visible or space and not DEL (RFC 9110 field-value). Eight bytes at a time: a
+    /// word with no byte below 0x20 and none equal to 0x7F passes at once (bit tricks whose false alarms only
+    /// follow a true one); a word with either is looked at byte by byte, where a tab is allowed.
+    static func isFieldValue(_ value: HeadBytes) -> Bool {
+        var index = value.startIndex
+        if let base = value.base.baseAddress {
+            while index + 8 <= value.endIndex {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let belowSpace = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+                let delete = (word ^ 0x7F7F_7F7F_7F7F_7F7F)
+                let isDelete = (delete &- 0x0101_0101_0101_0101) & ~delete & 0x8080_8080_8080_8080
+                if belowSpace | isDelete != 0 { break }
+                index += 8
+            }
+        }
+        while index < value.endIndex {
+            let byte = value[index]
+            guard byte == 0x09 || (byte >= 0x20 && byte != 0x7F) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// A plain decimal number (no sign, no spaces, at most 15 digits), or nil.

@@ -108,6 +108,27 @@ import Testing
         }
     }
 
+    /// Header values are checked eight bytes at a time, then byte by byte: a control byte anywhere in a long value
+    /// is found, a tab is not refused.
+    @Test func controlBytesAnywhereInALongValueAreRefused() {
+        let value = Array(repeating: UInt8(ascii: "v"), count: 40)
+        for position in 0..<value.count {
+            for (byte, refused) in [(UInt8(0x01), true), (UInt8(0x7F), true), (UInt8(0x00), true), (UInt8(0x09), false), (UInt8(0x80), false)] {
+                var bytes = value
+                bytes[position] = byte
+                // Leading and trailing tabs are whitespace around the value, not part of it.
+                if byte == 0x09 && (position == 0 || position == value.count - 1) { continue }
+                var buffer = ByteBuffer(string: "GET / HTTP/1.1\r\nX-Long: ")
+                buffer.writeBytes(bytes)
+                buffer.writeString("\r\n\r\n")
+                var scanner = ClientRequestScanner(maxHeadBytes: 1024)
+                let error: HTTPScanError?
+                do { _ = try scanner.next(&buffer); error = nil } catch let caught { error = caught }
+                #expect((error?.reason.contains("control character") ?? false) == refused, "byte \(byte) at \(position): \(String(describing: error))")
+            }
+        }
+    }
+
     @Test func anOversizedHeadIs431EvenBeforeItEnds() {
         let big = "GET / HTTP/1.1\r\nX-Fill: " + String(repeating: "a", count: 2000)
         #expect(events(big, maxHeadBytes: 1024).error?.status == 431, "no end of head yet")

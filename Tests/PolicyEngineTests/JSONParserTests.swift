@@ -54,6 +54,26 @@ import Testing
         #expect(quoteJSON(#"{"k":"v"}"#) == #""{\"k\":\"v\"}""#)
         for text in ["x", "\"", "\\\\", "\u{0}", "mixed \"é\" \u{7}", String(repeating: "\"a", count: 1000)] {
             #expect(try JSONValue.parse(quoteJSON(text)) == .string(text), "\(text.debugDescription)")
+            // Without the quotes: the same text between them, whether or not anything needed escaping.
+            var unquoted = JSONTextBuffer()
+            unquoted.appendEscaped(text)
+            #expect("\"" + unquoted.text + "\"" == quoteJSON(text), "\(text.debugDescription)")
+        }
+    }
+}
+
+extension JSONQuotingTests {
+    /// Plain runs are skipped eight bytes at a time: a character that needs escaping is found wherever it stands.
+    @Test func everyPositionOfAnEscapedCharacterIsFound() throws {
+        let plain = Array(repeating: Character("p"), count: 40)
+        for position in 0..<plain.count {
+            for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é"] {
+                var characters = plain
+                characters[position] = Character(special)
+                let text = String(characters)
+                #expect(try JSONValue.parse(quoteJSON(text)) == .string(text), "\(special.debugDescription) at \(position)")
+                #expect(quoteJSON(text).utf8.count == text.utf8.count + 2 + (special == "é" ? 0 : special.utf8.first! < 0x20 && special != "\n" ? 5 : 1))
+            }
         }
     }
 }

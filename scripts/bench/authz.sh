@@ -134,7 +134,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1 1000/' | awk '{printf "%.2f\n", $1*$2}'; }
 
 : >"$scratch/nginx.rows"; : >"$scratch/nginxpost.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
-curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' >"$scratch/audit-before"
+curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|spooled|dropped)_total/' >"$scratch/audit-before"
 for round in $(seq 1 "$rounds"); do
     run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
     # The same requests authz gets (Authorization header and JSON body), answered with the same static 200.
@@ -161,7 +161,7 @@ for name in nginx nginxpost authz cold; do
 done
 echo
 echo "Audit records during the decision runs (authz metrics before → after):"
-curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|dropped)_total/' | paste "$scratch/audit-before" - | sed 's/^/    /'
+curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|spooled|dropped)_total/' | paste "$scratch/audit-before" - | sed 's/^/    /'
 
 if [ "$allocations" = 1 ]; then
     libc=$(ldd "$iam" | awk '/libc.so.6/ {print $3}')

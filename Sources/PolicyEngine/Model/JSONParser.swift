@@ -136,11 +136,16 @@ private struct JSONParser {
         position += 1
         // The usual string has no escape: made straight from the input bytes.
         var end = position
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        var highBits: UInt8 = 0
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            highBits |= bytes[end]
+            end += 1
+        }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self) else {
-                throw error("string is not valid UTF-8", at: start)
-            }
+            let run = UnsafeBufferPointer(rebasing: bytes[position..<end])
+            // ASCII is valid UTF-8 as it is: `String(validating:)` is generic and looks up metadata on every call.
+            let text = highBits < 0x80 ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
+            guard let text else { throw error("string is not valid UTF-8", at: start) }
             position = end + 1
             return text
         }
