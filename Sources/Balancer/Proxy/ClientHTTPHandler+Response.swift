@@ -86,6 +86,7 @@ extension ClientHTTPHandler: UpstreamExchange {
         if responseStarted {
             // Part of the response is already with the client: all we can do is end the connection.
             writePendingHead()
+            context.flush()
             server.metrics.failures.increment()
             context.close(promise: nil)
             return
