@@ -27,7 +27,6 @@ extension ClientHTTPHandler {
         server = nil
         request = RequestContext(head: head, clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
 
-        if case .length(let length) = framing { declaredLength = length } else { declaredLength = nil }
         requestChunked = framing == .chunked
 
         switch frontend.router.route(&request) {
@@ -42,7 +41,7 @@ extension ClientHTTPHandler {
                 return
             }
             self.backend = backend
-            if let length = declaredLength, length > plan.maxBodyBytes {
+            if case .length(let length) = framing, length > plan.maxBodyBytes {
                 keepAlive = false
                 phase = .draining
                 writeLocal(frontend.errorResponse(413, pages: plan.errorPages, close: true))

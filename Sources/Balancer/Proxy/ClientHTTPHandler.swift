@@ -44,7 +44,6 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     var upstreamHead: UpstreamRequestHead!
     var keepAlive = true
     var requestEnded = false
-    var declaredLength: Int?
     var bodyBytesReceived = 0
     /// Body parts not yet sent (while connecting).
     var heldBody: [ByteBuffer] = []
@@ -167,7 +166,7 @@ final class ClientHTTPHandler: ChannelInboundHandler {
                 sawAnyRequestBytes = true
                 deadline = .now() + frontend.definition.limits.requestHeaderTimeout.timeAmount
             }
-        } else if requestEnded, buffer.readableBytes > scanner.maxHeadBytes + settings.replayLimit {
+        } else if requestEnded, buffer.readableBytes > scanner.maxHeadBytes + settings.pipelinedLimit {
             pauseReading()
         }
     }
@@ -176,12 +175,11 @@ final class ClientHTTPHandler: ChannelInboundHandler {
     /// of a response already went out (then the connection is simply closed).
     func refuseMalformed(_ error: HTTPScanError) {
         input = nil
+        abandonUpstream()
         guard phase == .idle || (phase != .forwarding && !responseStarted) else {
-            abandonUpstream()
             context.close(promise: nil)
             return
         }
-        abandonUpstream()
         if request == nil {
             frontend.metrics.requests.increment()
             request = RequestContext(head: Self.badRequestHead, clientAddress: clientAddress, clientPort: clientPort, isTLS: false, localPort: localPort)
@@ -242,6 +240,8 @@ struct ProxySettingsOfProcess: Sendable {
     var replayLimit = 64 * 1024
     /// Held body while connecting before the client is paused.
     var holdLimit = 1 << 20
+    /// Bytes of requests pipelined behind the one in progress (beyond one head) before the client is paused.
+    var pipelinedLimit = 64 * 1024
 }
 
 extension Duration {
