@@ -88,21 +88,10 @@ public struct RequestBodyReader: Sendable {
     }
 
     private static func chunkSize(_ line: [UInt8]) throws(HTTPScanError) -> Int {
-        var size = 0
-        var digits = 0
-        for byte in line {
-            guard let value = HTTPWire.hexValue(byte) else {
-                guard byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else {
-                    throw .bad("a chunk size must be hexadecimal")
-                }
-                guard digits > 0 else { throw .bad("a chunk size needs hex digits") }
-                return size  // chunk extensions are ignored
-            }
-            digits += 1
-            guard digits <= 15 else { throw .bad("a chunk size is too large") }
-            size = size * 16 + value
+        let size = line.withUnsafeBytes { bytes in Result { () throws(HTTPWire.ChunkSizeError) in try HTTPWire.chunkSize(bytes) } }
+        switch size {
+        case .success(let size): return size
+        case .failure(let error): throw .bad(error.description)
         }
-        guard digits > 0 else { throw .bad("a chunk size needs hex digits") }
-        return size
     }
 }

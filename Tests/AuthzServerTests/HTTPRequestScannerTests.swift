@@ -106,6 +106,7 @@ import Testing
         ("GET  / HTTP/1.1\r\n\r\n", 400, "METHOD TARGET"),
         ("GARBAGE\r\n\r\n", 400, "METHOD TARGET"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "hexadecimal"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400, "hexadecimal"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "longer than its size"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400, "too large"),
         ("POST / HTTP/1.1\r\nAuthorization: a\r\nAuthorization: b\r\n\r\n", 400, "two Authorization"),

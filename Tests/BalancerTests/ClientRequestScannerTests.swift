@@ -100,6 +100,9 @@ import Testing
         ("GET /a b HTTP/1.1\r\n\r\n", 400, "METHOD TARGET"),
         ("G(T / HTTP/1.1\r\n\r\n", 400, "METHOD TARGET"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", 400, "hexadecimal"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400, "hexadecimal"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5garbage\r\nhello\r\n0\r\n\r\n", 400, "hexadecimal"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n;ext\r\n", 400, "needs hex digits"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "longer than its size"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400, "too large"),
     ])
@@ -180,5 +183,26 @@ import Testing
                     "round \(round): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
             if let status = whole.error?.status { #expect([400, 431, 501, 505].contains(status)) }
         }
+    }
+}
+
+/// One chunk-size rule for requests (both scanners) and responses: digits, blanks, then nothing or `;`.
+@Suite struct ChunkSizeLineTests {
+    @Test(arguments: [
+        ("0", 0), ("5", 5), ("1a3", 0x1A3), ("00000F", 15), ("fffffffffffffff", 0xFFF_FFFF_FFFF_FFFF),
+        ("5;name=value", 5), ("5 ;name", 5), ("5\t; a = \"b\"", 5), ("5 ", 5), ("5;", 5),
+    ])
+    func sizesAreRead(line: String, size: Int) throws {
+        #expect(try Array(line.utf8).withUnsafeBytes { try HTTPWire.chunkSize($0) } == size, "\(line.debugDescription)")
+    }
+
+    @Test(arguments: [
+        ("", HTTPWire.ChunkSizeError.noDigits), (" 5", .noDigits), (";ext", .noDigits), ("\t5", .noDigits),
+        ("5 x", .notHexadecimal), ("5x", .notHexadecimal), ("5 5", .notHexadecimal), ("-1", .notHexadecimal),
+        ("0x5", .notHexadecimal), ("+5", .notHexadecimal), ("5,6", .notHexadecimal), ("g", .notHexadecimal),
+        ("1000000000000000", .tooLarge), ("fffffffffffffffff", .tooLarge),
+    ])
+    func malformedLinesAreRefused(line: String, error: HTTPWire.ChunkSizeError) {
+        #expect(throws: error, "\(line.debugDescription)") { try Array(line.utf8).withUnsafeBytes { try HTTPWire.chunkSize($0) } }
     }
 }

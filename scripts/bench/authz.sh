@@ -7,15 +7,21 @@
 #      process), next to nginx answering a static 200 in the same run, both to a plain GET and to the very requests
 #      authz gets (rounds alternate; medians reported).
 #
-#   3. with --allocations (needs perf: apt-get install linux-perf): heap allocations per decision, counted with a uprobe
+#   3. latency at a steady load (--paced-delay MS, default 2; 0 skips it): the same 64 connections, each waiting MS
+#      milliseconds between an answer and its next request (wrk's Lua delay()), so that the machine is not
+#      saturated and p99 shows the server rather than the run queue: nginx with the same requests, authz, and an
+#      authz with audit recording off (the records' trip through the apiserver into PostgreSQL runs on the same
+#      two cores);
+#
+#   4. with --allocations (needs perf: apt-get install linux-perf): heap allocations per decision, counted with a uprobe
 #      on glibc's malloc in authz during a light wrk run (a count, not a time: stable under load).
 #
-#   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200] [--allocations]
+#   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200] [--paced-delay 2] [--allocations]
 #
 # Needs wrk, nginx and python3 (apt-get install wrk nginx-light python3); builds a release binary (not part of CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10 rounds=3 connections=64 writes=200 allocations=0
+seconds=10 rounds=3 connections=64 writes=200 allocations=0 paced_delay=2
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -23,6 +29,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --writes) writes=$2; shift 2 ;;
     --allocations) allocations=1; shift ;;
+    --paced-delay) paced_delay=$2; shift 2 ;;
     *) echo "authz.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -49,7 +56,7 @@ wait_for() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sle
 pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$(free_port)")
 psql -q "$pg_url" -c "CREATE DATABASE bench"
 store=$(echo "$pg_url" | sed 's#/postgres?#/bench?#')
-port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port) port_cold=$(free_port)
+port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port) port_cold=$(free_port) port_quiet=$(free_port)
 for port in $port_a $port_b; do
     IAM_ADMIN_PASSWORD=Admin@2021 "$iam" apiserver --store "$store" --insecure.bind-port "$port" --cluster.token $token \
         --bcrypt-cost 4 --jwt.key bench-jwt-key --log.level warning >"$scratch/apiserver-$port.log" 2>&1 &
@@ -68,6 +75,13 @@ mkdir -p "$scratch/cold"
 cold_pid=$!
 pids+=($cold_pid)
 wait_for "http://127.0.0.1:$port_cold/healthz"
+# And with audit recording off, for the latency at a steady load.
+mkdir -p "$scratch/quiet"
+"$iam" authz --apiserver "http://127.0.0.1:$port_b" --cluster.token $token --insecure.bind-port "$port_quiet" \
+    --analytics.enable false --data-dir "$scratch/quiet" --log.level warning >"$scratch/authz-quiet.log" 2>&1 &
+quiet_pid=$!
+pids+=($quiet_pid)
+wait_for "http://127.0.0.1:$port_quiet/healthz"
 
 echo "# iam authz benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m)"
 echo
@@ -84,6 +98,7 @@ echo "| user with 1,000+ policies (only the changed policy compiled and indexed)
 echo
 
 python3 scripts/bench/authz_pipeline.py wrk-script "$big_id" "$big_key" 1000 "$scratch/authz.lua"
+{ cat "$scratch/authz.lua"; printf '\nfunction delay()\n  return %s\nend\n' "$paced_delay"; } >"$scratch/paced.lua"
 cat >"$scratch/nginx.conf" <<CONF
 worker_processes 1;
 pid $scratch/nginx.pid;
@@ -116,8 +131,25 @@ print(sum(ticks(p) for p in pids))
 PY
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
+shipped() { # both audit-recording servers' shipped counts
+    for port in $port_authz $port_cold; do
+        curl -s "http://127.0.0.1:$port/metrics" | awk '/^iam_authz_audit_records_shipped_total/ {print $2}'
+    done | paste -sd' '
+}
+settle() { # until the authz servers have shipped their backlog (the spool replays after a saturated run), at most 120 s
+    local last now
+    last=$(shipped)
+    for _ in $(seq 1 240); do
+        sleep 0.5
+        now=$(shipped)
+        [ "$now" = "$last" ] && return 0
+        last=$now
+    done
+}
 run() { # name pid url [script] -> "rps p50 p99 us_per_request non2xx"
     local name=$1 pid=$2 url=$3 script=${4:-}
+    # Every run starts on a quiet machine: no audit records still travelling to PostgreSQL from the run before.
+    settle
     local args=(-t2 -c"$connections" -d"${seconds}s" --latency)
     [ -n "$script" ] && args+=(-s "$script")
     local before after out requests
@@ -134,6 +166,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1 1000/' | awk '{printf "%.2f\n", $1*$2}'; }
 
 : >"$scratch/nginx.rows"; : >"$scratch/nginxpost.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
+: >"$scratch/nginxpaced.rows"; : >"$scratch/authzpaced.rows"; : >"$scratch/quietpaced.rows"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|spooled|dropped)_total/' >"$scratch/audit-before"
 for round in $(seq 1 "$rounds"); do
     run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
@@ -141,6 +174,11 @@ for round in $(seq 1 "$rounds"); do
     run nginxpost "$nginx_master" "http://127.0.0.1:$port_nginx/v1/authz" "$scratch/authz.lua" >>"$scratch/nginxpost.rows"
     run authz "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/authz.lua" >>"$scratch/authz.rows"
     run cold "$cold_pid" "http://127.0.0.1:$port_cold/v1/authz" "$scratch/authz.lua" >>"$scratch/cold.rows"
+    if [ "$paced_delay" != 0 ]; then
+        run nginxpaced "$nginx_master" "http://127.0.0.1:$port_nginx/v1/authz" "$scratch/paced.lua" >>"$scratch/nginxpaced.rows"
+        run authzpaced "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/paced.lua" >>"$scratch/authzpaced.rows"
+        run quietpaced "$quiet_pid" "http://127.0.0.1:$port_quiet/v1/authz" "$scratch/paced.lua" >>"$scratch/quietpaced.rows"
+    fi
 done
 sleep 1
 column() { awk -v c="$2" '{print $c}' "$1"; }
@@ -159,6 +197,20 @@ for name in nginx nginxpost authz cold; do
     [ $name = cold ] && label="the same, token cache off (every token parsed and verified)"
     echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(python3 -c "print(f'{$cpu / $nginx_post_cpu:.2f}')") | $(column "$rows" 5 | median) |"
 done
+if [ "$paced_delay" != 0 ]; then
+    echo
+    echo "## Latency at a steady load: wrk -t2 -c$connections -d${seconds}s, each connection waits ${paced_delay} ms between an answer and its next request"
+    echo
+    echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request |"
+    echo "|---|---:|---:|---:|---:|"
+    for name in nginxpaced authzpaced quietpaced; do
+        rows="$scratch/$name.rows"
+        label="nginx 1 worker, static 200 (return), the same POST requests as authz"
+        [ $name = authzpaced ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
+        [ $name = quietpaced ] && label="the same, audit off (--analytics.enable false)"
+        echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $(column "$rows" 4 | median) |"
+    done
+fi
 echo
 echo "Audit records during the decision runs (authz metrics before → after):"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|spooled|dropped)_total/' | paste "$scratch/audit-before" - | sed 's/^/    /'

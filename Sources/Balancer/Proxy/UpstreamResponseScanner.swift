@@ -138,20 +138,14 @@ struct UpstreamResponseScanner {
     /// Reads `1a3;ext=1\r\n`: the size, or nil when the line is not complete yet.
     private func readChunkSizeLine(_ buffer: inout ByteBuffer) throws(UpstreamResponseError) -> Int? {
         guard let length = try lineLength(in: buffer, limit: Self.maxChunkLineBytes) else { return nil }
-        var size = 0
-        var digits = 0
-        let bytes = buffer.readableBytesView
-        var index = bytes.startIndex
-        let end = bytes.startIndex + length
-        while index < end, let value = HTTPWire.hexValue(bytes[index]) {
-            guard digits < 15 else { throw UpstreamResponseError(reason: "chunk size too large") }
-            size = size << 4 | value
-            digits += 1
-            index += 1
+        let size: Int
+        do {
+            size = try buffer.withUnsafeReadableBytes { bytes throws(HTTPWire.ChunkSizeError) in
+                try HTTPWire.chunkSize(UnsafeRawBufferPointer(rebasing: bytes[..<length]))
+            }
+        } catch {
+            throw UpstreamResponseError(reason: error.description)
         }
-        guard digits > 0 else { throw UpstreamResponseError(reason: "malformed chunk size") }
-        while index < end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
-        guard index == end || bytes[index] == UInt8(ascii: ";") else { throw UpstreamResponseError(reason: "malformed chunk size") }
         buffer.moveReaderIndex(forwardBy: length + 2)
         return size
     }

@@ -22,6 +22,10 @@ struct ObservedBackend: SQLBackend {
         try await observe { try await base.transaction(body) }
     }
 
+    func singleStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await observe { try await base.singleStatement(body) }
+    }
+
     func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await observe { try await base.consistentRead(body) }
     }

@@ -8,6 +8,9 @@ public protocol SQLBackend: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body`, which issues a single write statement, without BEGIN and COMMIT around it: one statement is atomic
+    /// by itself, and on PostgreSQL each of those is another round trip, which on a busy machine waits for CPU.
+    func singleStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in a read-only transaction that sees one committed state throughout (a snapshot).
     func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async

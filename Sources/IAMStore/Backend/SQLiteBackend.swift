@@ -59,6 +59,11 @@ public final class SQLiteBackend: SQLBackend {
         return try await writeLock.withLock { try await database.explicitTransaction("BEGIN IMMEDIATE", body) }
     }
 
+    /// In process there is no round trip to save: the statement runs as a transaction under the writer's lock.
+    public func singleStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(body)
+    }
+
     public func close() async {
         try? await reader.close()
         try? await writer.close()

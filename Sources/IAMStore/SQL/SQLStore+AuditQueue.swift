@@ -6,6 +6,19 @@ extension SQLStore: AuditQueueStore {
     public func enqueueAuditRecords(_ records: [QueuedAuditRecord]) async throws -> Int {
         guard !records.isEmpty else { return 0 }
         let now = Timestamp.now().microseconds
+        if engine == "postgres" {
+            // The whole batch is one statement and one round trip (two arrays bound, however many records): each
+            // round trip waits for CPU when the machine is busy, and with ten of them per batch the queue's intake
+            // fell behind the decisions.
+            let statement: SQLQueryString = """
+                WITH "added" AS (INSERT INTO "audit_queue" ("id", "record", "queuedAt") \
+                SELECT "id", "record", \(bind: now) FROM unnest(\(bind: records.map(\.id))::text[], \(bind: records.map(\.json))::text[]) \
+                WITH ORDINALITY AS "batch"("id", "record", "position") ORDER BY "position" \
+                ON CONFLICT ("id") DO NOTHING RETURNING 1) SELECT count(*) AS "added" FROM "added"
+                """
+            let row = try await backend.singleStatement { database in try await database.raw(statement).first() }
+            return Int(try row.map { try $0.int("added") } ?? 0)
+        }
         // Not a configuration change: no revision, no change log.
         return try await backend.transaction { database in
             var added = 0

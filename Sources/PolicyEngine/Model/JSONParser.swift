@@ -27,7 +27,8 @@ extension JSONValue {
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
 }
 
-private struct JSONParser {
+/// The byte-level reader behind `JSONValue.parse(_:)`, `AccessRequest(parsing:)` and ``JSONReader``.
+struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
@@ -62,7 +63,7 @@ private struct JSONParser {
         }
     }
 
-    fileprivate func describe(_ byte: UInt8) -> String {
+    func describe(_ byte: UInt8) -> String {
         byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
     }
 
@@ -88,50 +89,79 @@ private struct JSONParser {
     }
 
     /// Reads an object from its `{` to its `}`, handing each key to `member`, which must read the value.
-    fileprivate mutating func parseMembers(
+    mutating func parseMembers(
         depth: Int, _ member: (inout JSONParser, String) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in the object")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
-            position += 1
-            skipWhitespace()
+        try enterContainer(depth: depth)
+        var first = true
+        while let key = try nextKey(first: first) {
+            first = false
             try member(&self, key)
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return }
-            throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
         }
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
-        position += 1
+        try enterContainer(depth: depth)
         var items: [JSONValue] = []
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
-        while true {
-            skipWhitespace()
+        var first = true
+        while try nextElement(first: first) {
+            first = false
             items.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input inside an array") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
-            throw error("expected ',' or ']' in the array, found \(describe(bytes[position]))")
         }
+        return .array(items)
     }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    /// Steps over the `{` or `[` at `position`, refusing nesting deeper than ``JSONValue/maximumDepth``.
+    mutating func enterContainer(depth: Int) throws(JSONSyntaxError) {
+        guard depth <= JSONValue.maximumDepth else { throw error("nesting deeper than \(JSONValue.maximumDepth) levels") }
+        position += 1
+    }
+
+    /// In an object entered with ``enterContainer(depth:)``: the next member's key, leaving `position` at its value,
+    /// or nil once the closing `}` is read. `first` is true before the first member (no `,` expected).
+    mutating func nextKey(first: Bool) throws(JSONSyntaxError) -> String? {
+        skipWhitespace()
+        if first {
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return nil }
+        } else {
+            guard position < bytes.count else { throw error("unexpected end of input inside an object") }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return nil }
+            guard bytes[position] == UInt8(ascii: ",") else {
+                throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
+            }
+            position += 1
+            skipWhitespace()
+        }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw error("expected a string key in the object")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
+        position += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// In an array entered with ``enterContainer(depth:)``: true with `position` at the next element, false once the
+    /// closing `]` is read.
+    mutating func nextElement(first: Bool) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        if first {
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return false }
+        } else {
+            guard position < bytes.count else { throw error("unexpected end of input inside an array") }
+            if bytes[position] == UInt8(ascii: "]") { position += 1; return false }
+            guard bytes[position] == UInt8(ascii: ",") else {
+                throw error("expected ',' or ']' in the array, found \(describe(bytes[position]))")
+            }
+            position += 1
+            skipWhitespace()
+        }
+        return true
+    }
+
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = position
         position += 1
         // The usual string has no escape: made straight from the input bytes.
