@@ -19,8 +19,9 @@ public final class PostgresBackend: SQLBackend {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
+    /// A connection outside any explicit transaction, as for ``read(_:)``.
     public func singleStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        try await read(body)
     }
 
     public func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -4,19 +4,9 @@ extension JSONParser {
         guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            try enterContainer(depth: depth + 1)
-            var first = true
-            while try nextKey(first: first) != nil {
-                first = false
-                try skipValue(depth: depth + 1)
-            }
+            try parseMembers(depth: depth + 1) { parser, _ throws(JSONSyntaxError) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            try enterContainer(depth: depth + 1)
-            var first = true
-            while try nextElement(first: first) {
-                first = false
-                try skipValue(depth: depth + 1)
-            }
+            try parseElements(depth: depth + 1) { parser throws(JSONSyntaxError) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
             try skipString()
         default:
@@ -79,12 +69,8 @@ extension JSONParser {
         guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for byte in bytes[index..<(index + 4)] {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
+            guard let digit = Self.hexDigit(byte) else { return nil }
+            value = value << 4 | digit
         }
         return value
     }

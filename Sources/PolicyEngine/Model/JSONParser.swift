@@ -100,14 +100,21 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// Reads an array from its `[` to its `]`, calling `element` at each element, which must read it.
+    mutating func parseElements(
+        depth: Int, _ element: (inout JSONParser) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         try enterContainer(depth: depth)
-        var items: [JSONValue] = []
         var first = true
         while try nextElement(first: first) {
             first = false
-            items.append(try parseValue(depth: depth))
+            try element(&self)
         }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        var items: [JSONValue] = []
+        try parseElements(depth: depth) { parser throws(JSONSyntaxError) in items.append(try parser.parseValue(depth: depth)) }
         return .array(items)
     }
 
@@ -239,18 +246,21 @@ struct JSONParser {
         guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("invalid hexadecimal digit in \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
+            guard let digit = Self.hexDigit(bytes[position]) else { throw error("invalid hexadecimal digit in \\u escape") }
+            value = value << 4 | digit
             position += 1
         }
         return value
+    }
+
+    /// The value of a hexadecimal digit of a `\u` escape, or nil.
+    static func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> Double {
