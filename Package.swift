@@ -58,6 +58,8 @@ let package = Package(
             name: "IAMStore",
             dependencies: [
                 "IAMResources",
+                "PolicyEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -264,6 +266,7 @@ let package = Package(
             name: "AuthzServerTests",
             dependencies: [
                 "AuthzServer", "IAMResources", "IAMTokens", "PolicyEngine",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

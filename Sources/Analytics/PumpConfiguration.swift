@@ -25,7 +25,8 @@ public struct SinkConfiguration: Sendable, Equatable {
 public struct PumpConfiguration: Sendable, Equatable {
     /// `purge-delay`: seconds between rounds when the queue is empty.
     public var purgeDelaySeconds = 10
-    /// `batch-size`: records taken from the queue per transaction.
+    /// `batch-size`: records taken from the queue per transaction, in whole batches as the authz servers sent them
+    /// (at least one batch, however large).
     public var batchSize = 1000
     public var healthCheckAddress = "0.0.0.0:7070"
     public var healthCheckPath = "healthz"
@@ -51,7 +52,7 @@ public struct PumpConfiguration: Sendable, Equatable {
 
     static let settings: [Setting<PumpConfiguration>] = [
         .integer("purge-delay", "seconds between rounds while the queue is empty (default 10)", 1...3600) { $0.purgeDelaySeconds = $1 },
-        .integer("batch-size", "records per queue transaction (default 1000)", 1...100_000) { $0.batchSize = $1 },
+        .integer("batch-size", "records per queue transaction, in whole batches (default 1000)", 1...100_000) { $0.batchSize = $1 },
         .text("health-check-address", "HOST:PORT of /healthz (default 0.0.0.0:7070)") { $0.healthCheckAddress = $1 },
         .text("health-check-path", "health path (default healthz)") { $0.healthCheckPath = $1 },
         .bool("omit-detailed-recording", "blank policies and deciders for every sink (default false)") { $0.omitDetailedRecording = $1 },

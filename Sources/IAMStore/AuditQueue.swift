@@ -13,11 +13,14 @@ public struct QueuedAuditRecord: Sendable, Equatable {
 
 /// The audit pipeline's table: authz servers append (through the apiserver), `iam pump` drains.
 public protocol AuditQueueStore: Sendable {
-    /// Appends records; ids already queued are skipped. Returns how many were new.
+    /// Appends `records` as one batch (an id repeated within it is kept once, at its first place). A batch already
+    /// queued, the same record ids in the same order (``AuditBatchText/key(_:)``), is skipped: an authz server that
+    /// did not see the answer sends the batch again, unchanged. Returns how many records were queued.
     @discardableResult
     func enqueueAuditRecords(_ records: [QueuedAuditRecord]) async throws -> Int
-    /// Takes up to `limit` of the oldest records and hands them to `deliver`; once it returns, archives the rows it
-    /// returns (the archive sink) and deletes the batch in one transaction. When `deliver` throws nothing is deleted.
+    /// Takes the oldest batches, whole, up to `limit` records between them (at least one batch, however large), and
+    /// hands their records to `deliver`; once it returns, archives the records it returns (the archive sink) and
+    /// deletes the batches in one transaction. When `deliver` throws nothing is deleted.
     /// On PostgreSQL the whole batch is one transaction and rows another pump holds are skipped (`FOR UPDATE SKIP
     /// LOCKED`), so two pumps never deliver the same record; on SQLite run one pump per database. Returns how many
     /// records left the queue.

@@ -282,7 +282,9 @@ import Glibc
             let records = (0..<total).map { index in
                 QueuedAuditRecord(id: "r\(index)", json: #"{"timestamp":\#(index),"username":"u\#(index % 7)","effect":"allow","conclusion":"c","request":"{}","policies":"","deciders":"[]","expireAt":"2126-01-01T00:00:00Z"}"#)
             }
-            try await store.enqueueAuditRecords(records)
+            for start in stride(from: 0, to: total, by: 50) {  // batches as authz servers send them
+                try await store.enqueueAuditRecords(Array(records[start..<(start + 50)]))
+            }
         }
         let pumps = try (0..<2).map { index in
             try P.pump(data: files.path("data"), store: store,

@@ -9,9 +9,6 @@ import PolicyEngine
 /// tree and written out again: at tens of thousands of decisions a second that round trip was most of the
 /// apiserver's work on this route. Members are matched by their exact names; other members are checked and skipped.
 enum AuditBatch {
-    /// The longest record id accepted, in UTF-8 bytes.
-    static let maxIDBytes = 128
-
     static func records(in body: ByteBuffer) throws(IAMError) -> [QueuedAuditRecord] {
         do {
             return try body.withUnsafeReadableBytes { raw in
@@ -43,26 +40,8 @@ enum AuditBatch {
     private static func record(
         _ reader: inout JSONReader, _ document: UnsafeRawBufferPointer, path: @autoclosure () -> String
     ) throws -> QueuedAuditRecord {
-        try expect(.object, &reader, else: shapeError(path()))
-        var id: String?
-        var text: Range<Int>?
-        try reader.readObject { reader, key in
-            switch key {
-            case "id":
-                guard case .string(let value) = try reader.readValue(), !value.isEmpty, value.utf8.count <= maxIDBytes else {
-                    throw shapeError(path())
-                }
-                id = value
-            case "record":
-                try expect(.object, &reader, else: shapeError(path()))
-                text = try reader.readRawValue()
-            default:
-                try reader.skipValue()
-            }
-        }
-        guard let id, let text else { throw shapeError(path()) }
-        // The reader checked the text: valid JSON, so valid UTF-8.
-        return QueuedAuditRecord(id: id, json: String(decoding: UnsafeRawBufferPointer(rebasing: document[text]), as: UTF8.self))
+        guard let record = try AuditBatchText.record(&reader, document) else { throw shapeError(path()) }
+        return record
     }
 
     /// Throws `error` unless the next value is of `kind`; where no value starts at all, the syntax error instead.
@@ -75,6 +54,6 @@ enum AuditBatch {
     private static func shapeError(_ path: String) -> IAMError {
         path == "records"
             ? IAMError(.bind, "records must be an array of {\"id\":\"…\",\"record\":{…}}")
-            : IAMError(.bind, "\(path) must be {\"id\": a string of 1-\(maxIDBytes) bytes, \"record\": an object}")
+            : IAMError(.bind, "\(path) must be {\"id\": a string of 1-\(AuditBatchText.maxIDBytes) bytes, \"record\": an object}")
     }
 }

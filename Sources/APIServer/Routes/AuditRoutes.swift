@@ -3,9 +3,9 @@ import IAMResources
 import IAMStore
 
 /// `POST /internal/v1/audit` (cluster token): authz servers hand over audit records, which join the queue
-/// `iam pump` drains. Body `{"records":[{"id":"…","record":{…}}, …]}`; answers `{"queued":N}` (records whose id
-/// was already queued are skipped, so a replayed batch is harmless). Each record is queued as the text it arrived
-/// as (see ``AuditBatch``).
+/// `iam pump` drains. Body `{"records":[{"id":"…","record":{…}}, …]}`; answers `{"queued":N}`. The batch is queued
+/// as one row, each record as the text it arrived as (see ``AuditBatch``); a batch already queued, the same record
+/// ids in the same order, is skipped (`{"queued":0}`), so a batch sent again is harmless.
 struct AuditRoutes {
     let server: APIServer
     /// A batch is a few MiB at most (the shipper splits larger ones); detailed records can be large.

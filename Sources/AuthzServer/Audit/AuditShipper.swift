@@ -41,7 +41,7 @@ struct AuditShipper: Sendable {
             }
             metrics.auditPending.set(Double(buffer.count))
             let batch = buffer.take(batchSize)
-            if !batch.isEmpty, await !ship(batch.map(\.text)) { keep(batch) }
+            if !batch.isEmpty { await ship(batch.map(\.text)) }
         }
     }
 
@@ -61,60 +61,57 @@ struct AuditShipper: Sendable {
         while true {
             let batch = buffer.take(batchSize)
             if batch.isEmpty { break }
-            if await !ship(batch.map(\.text)) { keep(batch) }
+            await ship(batch.map(\.text))
         }
         metrics.auditPending.set(0.0)
     }
 
-    /// True when the apiservers took every line.
-    private func ship(_ lines: [String]) async -> Bool {
-        var start = 0
-        while start < lines.count {
-            var end = start
-            var bytes = 16
-            while end < lines.count, end == start || bytes + lines[end].utf8.count < Self.maxBatchBytes {
-                bytes += lines[end].utf8.count + 1
-                end += 1
-            }
-            // The lines are copied once, into the body.
-            var body: [UInt8] = []
-            body.reserveCapacity(bytes + 2)
-            body += "{\"records\":[".utf8
-            for (index, line) in lines[start..<end].enumerated() {
-                if index > 0 { body.append(UInt8(ascii: ",")) }
-                body += line.utf8
-            }
-            body += "]}".utf8
-            do {
-                let answer = try await link.call(.POST, "/internal/v1/audit", body: body, timeout: .seconds(10))
-                guard answer.status == 200 else {
-                    logger.error("apiserver refused \(end - start) audit records: HTTP \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
-                    return false
-                }
-                metrics.auditShipped.increment(by: Int64(end - start))
-            } catch {
-                logger.warning("audit records not delivered (\(error)); spooling them to \(spool.path)")
-                return false
-            }
-            start = end
-        }
-        return true
+    /// Sends the lines in batches; the batches not delivered go to the spool.
+    private func ship(_ lines: [String]) async {
+        let unsent = await send(AuditBatchBody.batches(of: lines, maxBytes: Self.maxBatchBytes))
+        if !unsent.isEmpty { _ = Self.keep(unsent, in: spool, metrics: metrics, logger: logger) }
     }
 
-    /// Writes a batch nobody took to the spool; if even that fails the records are counted as dropped.
+    /// Sends the batches in order; returns the one an apiserver did not take and those after it.
+    private func send(_ batches: [AuditBatchBody]) async -> ArraySlice<AuditBatchBody> {
+        for (index, batch) in batches.enumerated() {
+            do {
+                let answer = try await link.call(.POST, "/internal/v1/audit", body: batch.bytes, timeout: .seconds(10))
+                guard answer.status == 200 else {
+                    logger.error("apiserver refused \(batch.count) audit records: HTTP \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+                    return batches[index...]
+                }
+                metrics.auditShipped.increment(by: Int64(batch.count))
+            } catch {
+                logger.warning("audit records not delivered (\(error)); spooling them to \(spool.path)")
+                return batches[index...]
+            }
+        }
+        return []
+    }
+
+    /// Writes records nobody took to the spool; if even that fails they are counted as dropped.
     private func keep(_ batch: [AuditLine]) {
         _ = Self.keep(batch, in: spool, metrics: metrics, logger: logger)
     }
 
     /// Writes `batch` to `spool` (also the buffer's overflow); false, counted and logged, when the spool failed.
     static func keep(_ batch: [AuditLine], in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger) -> Bool {
+        keep(AuditBatchBody.batches(of: batch.lazy.map(\.text), maxBytes: maxBatchBytes), in: spool, metrics: metrics, logger: logger)
+    }
+
+    /// Writes batches to `spool` as they are, so that a batch an apiserver may have queued is sent again unchanged.
+    private static func keep(
+        _ batches: some Collection<AuditBatchBody>, in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger
+    ) -> Bool {
+        let count = batches.reduce(0) { $0 + $1.count }
         do {
-            try spool.append(batch.map(\.text))
-            metrics.auditSpooled.increment(by: Int64(batch.count))
+            try spool.append(Array(batches))
+            metrics.auditSpooled.increment(by: Int64(count))
             return true
         } catch {
-            metrics.auditDropped.increment(by: Int64(batch.count))
-            logger.error("\(batch.count) audit records lost: \(error)")
+            metrics.auditDropped.increment(by: Int64(count))
+            logger.error("\(count) audit records lost: \(error)")
             return false
         }
     }
@@ -126,9 +123,11 @@ struct AuditShipper: Sendable {
             guard try spool.beginReplay() else { return true }
             var replayed = 0
             while let (lines, end) = try spool.nextChunk(maxBytes: Self.maxBatchBytes) {
-                guard await ship(lines) else { return false }
+                // Not delivered: the chunk stays in the file and is sent again, batch by batch the same.
+                let batches = AuditBatchBody.replayed(lines, maxBytes: Self.maxBatchBytes)
+                guard await send(batches).isEmpty else { return false }
                 try spool.commit(offset: end)
-                replayed += lines.count
+                replayed += batches.reduce(0) { $0 + $1.count }
                 if buffer.count >= batchSize {
                     logger.info("replayed \(replayed) spooled audit records; pausing for live traffic")
                     return false

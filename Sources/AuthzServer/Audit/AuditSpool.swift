@@ -4,10 +4,12 @@ import PolicyEngine
 import Synchronization
 
 /// The local append-only file audit records wait in while no apiserver takes them (or takes them more slowly than
-/// decisions make them): one JSON line `{"id":"…","record":{…}}` per record, written and fsynced before the batch
-/// counts as kept. Replay renames the file aside (`….replaying`, so new records start a fresh file), reads it in
-/// chunks, remembers how far it got in `….replaying.offset`, and deletes it at the end; a replay interrupted by a
-/// crash resumes from the last remembered chunk (the queue skips ids it already has).
+/// decisions make them): one line per batch, the request body it was or will be sent as (``AuditBatchBody``),
+/// written and fsynced before the batch counts as kept. (Files of earlier versions hold one record per line;
+/// a replay groups those.) Replay renames the file aside (`….replaying`, so new records start a fresh file), reads
+/// it in chunks, remembers how far it got in `….replaying.offset`, and deletes it at the end; a replay interrupted
+/// by a crash resumes from the last remembered chunk and sends its batches unchanged (the queue skips a batch it
+/// already has).
 final class AuditSpool: Sendable {
     struct SpoolError: Error, CustomStringConvertible {
         let description: String
@@ -30,9 +32,23 @@ final class AuditSpool: Sendable {
         FileManager.default.fileExists(atPath: replayPath) || Self.size(path) > 0
     }
 
-    /// Appends lines and fsyncs.
-    func append(_ lines: [String]) throws {
-        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+    /// Appends batches, one line each, and fsyncs.
+    func append(_ batches: [AuditBatchBody]) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(batches.reduce(0) { $0 + $1.bytes.count + 1 })
+        for batch in batches {
+            bytes += batch.bytes
+            bytes.append(0x0A)
+        }
+        try append(bytes: bytes)
+    }
+
+    /// Appends lines as they are (tests write files of earlier versions with it).
+    func append(lines: [String]) throws {
+        try append(bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func append(bytes: [UInt8]) throws {
         try activeFile.withLock { _ throws in try Self.write(bytes, to: path, flags: O_WRONLY | O_APPEND | O_CREAT) }
     }
 
@@ -58,8 +74,10 @@ final class AuditSpool: Sendable {
         try handle.seek(toOffset: offset)
         var data = try handle.read(upToCount: maxBytes) ?? Data()
         guard !data.isEmpty else { return nil }
-        if data.count == maxBytes, let more = try handle.read(upToCount: 1 << 20), !more.isEmpty, data.last != 0x0A {
-            data.append(more)  // finish the line the chunk cut
+        // Finish the line the chunk cut, however long (a batch's line can be longer than `maxBytes`).
+        while data.last != 0x0A, let more = try handle.read(upToCount: 1 << 20), !more.isEmpty {
+            data.append(more)
+            if more.contains(0x0A) { break }
         }
         guard let lastNewline = data.lastIndex(of: 0x0A) else { return nil }
         let complete = data[data.startIndex...lastNewline]

@@ -4,78 +4,81 @@ import SQLKit
 extension SQLStore: AuditQueueStore {
     @discardableResult
     public func enqueueAuditRecords(_ records: [QueuedAuditRecord]) async throws -> Int {
-        guard !records.isEmpty else { return 0 }
-        let now = Timestamp.now().microseconds
-        if engine == "postgres" {
-            // The whole batch is one statement and one round trip (two arrays bound, however many records): each
-            // round trip waits for CPU when the machine is busy, and with ten of them per batch the queue's intake
-            // fell behind the decisions.
-            let statement: SQLQueryString = """
-                WITH "added" AS (INSERT INTO "audit_queue" ("id", "record", "queuedAt") \
-                SELECT "id", "record", \(bind: now) FROM unnest(\(bind: records.map(\.id))::text[], \(bind: records.map(\.json))::text[]) \
-                WITH ORDINALITY AS "batch"("id", "record", "position") ORDER BY "position" \
-                ON CONFLICT ("id") DO NOTHING RETURNING 1) SELECT count(*) AS "added" FROM "added"
-                """
-            let row = try await backend.singleStatement { database in try await database.raw(statement).first() }
-            return Int(try row.map { try $0.int("added") } ?? 0)
-        }
-        // Not a configuration change: no revision, no change log.
-        return try await backend.transaction { database in
-            var added = 0
-            for chunk in records.chunked(200) {
-                var statement: SQLQueryString = #"INSERT INTO "audit_queue" ("id", "record", "queuedAt") VALUES "#
-                for (index, record) in chunk.enumerated() {
-                    if index > 0 { statement += ", " }
-                    statement += "(\(bind: record.id), \(bind: record.json), \(bind: now))"
-                }
-                statement += #" ON CONFLICT ("id") DO NOTHING RETURNING "seq""#
-                added += try await database.raw(statement).all().count
-            }
-            return added
-        }
+        var seen = Set<String>(minimumCapacity: records.count)
+        let batch = records.filter { seen.insert($0.id).inserted }
+        guard !batch.isEmpty else { return 0 }
+        // Not a configuration change: no revision, no change log. One statement, so no transaction around it.
+        let statement: SQLQueryString = """
+            INSERT INTO "audit_batch" ("batch", "records", "count", "queuedAt") \
+            VALUES (\(bind: AuditBatchText.key(batch)), \(bind: AuditBatchText.arrayText(batch)), \(bind: Int64(batch.count)), \
+            \(bind: Timestamp.now().microseconds)) ON CONFLICT ("batch") DO NOTHING RETURNING "count"
+            """
+        let row = try await backend.singleStatement { database in try await database.raw(statement).first() }
+        return row == nil ? 0 : batch.count
     }
 
     public func drainAuditQueue(
         limit: Int, deliver: @Sendable ([QueuedAuditRecord]) async throws -> [AuditRecord]
     ) async throws -> Int {
-        let select: SQLQueryString = #"SELECT "seq", "id", "record" FROM "audit_queue" ORDER BY "seq" LIMIT \#(bind: Int64(max(limit, 1)))"#
         if engine == "postgres" {
-            // One transaction: rows another pump holds are skipped, and a pump that dies mid-batch leaves its rows queued.
+            // One transaction: batches another pump holds are skipped, and a pump that dies mid-batch leaves its
+            // batches queued.
             return try await backend.transaction { database in
-                let rows = try await database.raw(select + " FOR UPDATE SKIP LOCKED").all()
-                guard !rows.isEmpty else { return 0 }
-                let archive = try await deliver(try Self.queued(rows))
-                try await Self.finish(database, rows: rows, archive: archive)
-                return rows.count
+                let taken = try await Self.oldestBatches(database, limit: limit, lock: " FOR UPDATE SKIP LOCKED")
+                guard !taken.isEmpty else { return 0 }
+                let records = try await Self.records(database, of: taken)
+                let archive = try await deliver(records)
+                try await Self.finish(database, batches: taken, archive: archive)
+                return records.count
             }
         }
         // SQLite has one writer for every process: holding it while sinks write would stall the apiserver, so read,
         // deliver, then archive and delete in one short write (one pump per SQLite database; the pump takes a lock file).
-        let rows = try await backend.read { database in try await database.raw(select).all() }
-        guard !rows.isEmpty else { return 0 }
-        let archive = try await deliver(try Self.queued(rows))
-        try await backend.transaction { database in try await Self.finish(database, rows: rows, archive: archive) }
-        return rows.count
-    }
-
-    private static func queued(_ rows: [any SQLRow]) throws -> [QueuedAuditRecord] {
-        try rows.map { QueuedAuditRecord(id: try $0.text("id"), json: try $0.text("record")) }
-    }
-
-    /// Archives what the archive sink kept and deletes the delivered rows.
-    private static func finish(_ database: any SQLDatabase, rows: [any SQLRow], archive: [AuditRecord]) async throws {
-        try await insertArchive(database, archive)
-        let sequence = try rows.map { try $0.int("seq") }
-        for chunk in sequence.chunked(500) {
-            var statement: SQLQueryString = #"DELETE FROM "audit_queue" WHERE "seq" IN ("#
-            for (index, seq) in chunk.enumerated() { statement += index == 0 ? "\(bind: seq)" : ", \(bind: seq)" }
-            try await database.raw(statement + ")").run()
+        let (taken, records) = try await backend.read { database in
+            let taken = try await Self.oldestBatches(database, limit: limit, lock: "")
+            return (taken, taken.isEmpty ? [] : try await Self.records(database, of: taken))
         }
+        guard !taken.isEmpty else { return 0 }
+        let archive = try await deliver(records)
+        try await backend.transaction { database in try await Self.finish(database, batches: taken, archive: archive) }
+        return records.count
+    }
+
+    /// The `seq` of the oldest batches holding at most `limit` records between them (at least one batch). On
+    /// PostgreSQL `lock` locks them (and up to `limit` rows after them, released at commit), skipping locked ones.
+    private static func oldestBatches(_ database: any SQLDatabase, limit: Int, lock: String) async throws -> [Int64] {
+        let limit = max(limit, 1)
+        let rows = try await database.raw(
+            #"SELECT "seq", "count" FROM "audit_batch" ORDER BY "seq" LIMIT \#(bind: Int64(limit))\#(unsafeRaw: lock)"#
+        ).all()
+        var taken: [Int64] = []
+        var records = 0
+        for row in rows {
+            let count = Int(try row.int("count"))
+            if !taken.isEmpty, records + count > limit { break }
+            taken.append(try row.int("seq"))
+            records += count
+        }
+        return taken
+    }
+
+    /// The records of the batches `seq`, in queue order.
+    private static func records(_ database: any SQLDatabase, of batches: [Int64]) async throws -> [QueuedAuditRecord] {
+        let rows = try await database.raw(
+            #"SELECT "records" FROM "audit_batch" WHERE "seq" IN (\#(binds: batches)) ORDER BY "seq""#
+        ).all()
+        return try rows.flatMap { try AuditBatchText.records(inArrayText: try $0.text("records")) }
+    }
+
+    /// Archives what the archive sink kept and deletes the delivered batches.
+    private static func finish(_ database: any SQLDatabase, batches: [Int64], archive: [AuditRecord]) async throws {
+        try await insertArchive(database, archive)
+        try await database.raw(#"DELETE FROM "audit_batch" WHERE "seq" IN (\#(binds: batches))"#).run()
     }
 
     public func auditQueueLength() async throws -> Int {
         try await backend.read { database in
-            Int(try await database.raw(#"SELECT COUNT(*) AS "n" FROM "audit_queue""#).first()?.int("n") ?? 0)
+            Int(try await database.raw(#"SELECT CAST(COALESCE(SUM("count"), 0) AS BIGINT) AS "n" FROM "audit_batch""#).first()?.int("n") ?? 0)
         }
     }
 

@@ -60,6 +60,27 @@ enum Schema {
                 // When each `iam watcher` job last ran, so two watchers run it once per period between them.
                 #"CREATE TABLE "watcher_runs" ("job" TEXT PRIMARY KEY, "lastRunAt" BIGINT NOT NULL, "runs" BIGINT NOT NULL)"#,
             ],
+            [
+                // The audit queue holds one row per batch (see AuditBatchText): "batch" makes a batch sent again
+                // harmless. Records queued by an earlier version become batches of one.
+                """
+                CREATE TABLE "audit_batch" ("seq" \(id), "batch" TEXT NOT NULL UNIQUE, "records" TEXT NOT NULL,
+                  "count" BIGINT NOT NULL, "queuedAt" BIGINT NOT NULL)
+                """,
+                """
+                INSERT INTO "audit_batch" ("batch", "records", "count", "queuedAt")
+                  SELECT 'queued-' || "id", '[{"id":' || \(engine == "postgres" ? #"to_json("id")::text"# : #"json_quote("id")"#) ||
+                    ',"record":' || "record" || '}]', 1, "queuedAt" FROM "audit_queue" ORDER BY "seq"
+                """,
+                #"DROP TABLE "audit_queue""#,
+            ] + (engine == "postgres" ? [
+                // lz4 compresses a batch several times faster than PostgreSQL's default; servers built without it
+                // keep the default.
+                """
+                DO $$ BEGIN ALTER TABLE "audit_batch" ALTER COLUMN "records" SET COMPRESSION lz4;
+                EXCEPTION WHEN OTHERS THEN NULL; END $$
+                """,
+            ] : []),
         ]
     }
 
