@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// Where the store is, from `--store`: empty for the embedded SQLite file under the data directory,
 /// `sqlite:PATH`, or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`
@@ -93,7 +93,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The client configuration for postgres-nio.
-    func clientConfiguration() -> PostgresClient.Configuration {
+    public func clientConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let directory = unixSocketDirectory {
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database)

@@ -11,8 +11,9 @@ public struct OpenedStore: Sendable {
 
 extension StoreLocation {
     /// Opens the store and migrates its schema. For PostgreSQL the pool runs in `service`, which the caller must
-    /// run; migration waits for it.
-    public func open(logger: Logger) async throws -> OpenedStore {
+    /// run; migration waits for it, and a call fails after `connectionWait` without a connection
+    /// (``PostgresBackend/connectionWait``).
+    public func open(logger: Logger, connectionWait: Duration = .seconds(10)) async throws -> OpenedStore {
         switch self {
         case .sqlite(let path):
             let backend = try await SQLiteBackend.open(path: path, logger: logger)
@@ -24,7 +25,7 @@ extension StoreLocation {
             }
         case .postgres(let location):
             let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
-            let backend = PostgresBackend(client: client, logger: logger)
+            let backend = PostgresBackend(client: client, logger: logger, connectionWait: connectionWait)
             return OpenedStore(store: SQLStore(backend: backend), service: client)
         }
     }

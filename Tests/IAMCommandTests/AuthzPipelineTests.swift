@@ -19,7 +19,9 @@ import Glibc
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let location = try StoreLocation(parsing: store ?? "", dataDirectory: data)
-        let opened = try await location.open(logger: logger)
+        // The tests of this process block Swift's cooperative threads while they wait for processes; a granted
+        // lease may wait longer than the apiserver's ten seconds for a thread.
+        let opened = try await location.open(logger: logger, connectionWait: .seconds(300))
         guard let service = opened.service else {
             do {
                 let result = try await body(opened.store)

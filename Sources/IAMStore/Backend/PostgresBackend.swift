@@ -2,6 +2,7 @@ public import Logging
 import PostgresKit
 public import PostgresNIO
 public import SQLKit
+import Synchronization
 
 /// PostgreSQL through a `PostgresClient` pool. The client's `run()` must be running (the apiserver's service
 /// group does that) for connections to be leased.
@@ -9,14 +10,28 @@ public final class PostgresBackend: SQLBackend {
     public let engine = "postgres"
     public let client: PostgresClient
     private let logger: Logger
+    /// How long a call waits for a pooled connection before it fails with a ``StoreError``. While the database
+    /// refuses connections the pool keeps callers waiting, retrying, until its circuit breaker trips after a minute:
+    /// requests hung that long (and so did SIGTERM, which lets them finish). Once a call has its connection no limit
+    /// applies. (As with other pools' connection timeouts, the call also fails when every connection stays busy that
+    /// long, or when the process is so starved of CPU that the lease's task does not run for that long.)
+    public let connectionWait: Duration
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, connectionWait: Duration = .seconds(10)) {
         self.client = client
         self.logger = logger
+        self.connectionWait = connectionWait
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        try await withoutActuallyEscaping(body) { body in
+            try await withinConnectionWait { [client] leased in
+                try await client.withConnection { connection in
+                    leased()
+                    return try await body(connection.sql())
+                }
+            }
+        }
     }
 
     /// A connection outside any explicit transaction, as for ``read(_:)``.
@@ -25,14 +40,21 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func consistentRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.sql().explicitTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        try await read { database in
+            try await database.explicitTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
+            return try await withoutActuallyEscaping(body) { body in
+                try await withinConnectionWait { [client, logger] leased in
+                    try await client.withTransaction(logger: logger) { connection in
+                        leased()
+                        return try await body(connection.sql())
+                    }
+                }
+            }
         } catch let error as PostgresTransactionError {
             // Callers see their own error (not found, duplicate…) rather than the wrapper; the rollback happened.
             if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
@@ -41,4 +63,34 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func close() async {}
+
+    /// Runs `call`, which leases a connection and calls `leased` once it has one; fails when that has not happened
+    /// within ``connectionWait`` (the lease is then cancelled).
+    private func withinConnectionWait<T: Sendable>(
+        _ call: @escaping @Sendable (_ leased: @escaping @Sendable () -> Void) async throws -> T
+    ) async throws -> T {
+        let lease = LeaseFlag()
+        let wait = connectionWait
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await call { lease.leased.store(true, ordering: .releasing) } }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                if lease.leased.load(ordering: .acquiring) { return nil }
+                throw StoreError("the PostgreSQL database is unreachable (or every pooled connection stayed busy): no connection within \(wait)")
+            }
+            while let result = try await group.next() {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            // The call's task yields a value or throws; only the timer's yields nil.
+            throw CancellationError()
+        }
+    }
+}
+
+/// Whether a call has leased its connection (set from the pool's task, read by the timer's).
+private final class LeaseFlag: Sendable {
+    let leased = Atomic<Bool>(false)
 }
