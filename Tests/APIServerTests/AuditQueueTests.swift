@@ -59,6 +59,23 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.available)
+    func aBatchThatCannotBeReadIsNamedAndNothingIsLost(_ engine: TestEngine) async throws {
+        try await TestStores.withStore(engine) { store in
+            try await store.enqueueAuditRecords(Self.batch(0..<2))
+            try await store.backend.transaction { database in
+                try await database.raw(#"INSERT INTO "audit_batch" ("batch", "records", "count", "queuedAt") VALUES ('x', '[{"id":"b9"', 1, 1)"#).run()
+            }
+            await #expect {
+                try await store.drainAuditQueue(limit: 10) { _ in [] }
+            } throws: { error in
+                "\(error)".contains("audit_batch row seq=") && "\(error)".contains("not JSON")
+            }
+            let length = try await store.auditQueueLength()
+            #expect(length == 3, "nothing was taken out of the queue")
+        }
+    }
+
     /// Version 3 of the schema moved the queue from one row per record to one per batch.
     @Test(arguments: TestEngine.available)
     func recordsQueuedByAnEarlierVersionAreKeptAcrossTheUpgrade(_ engine: TestEngine) async throws {

@@ -62,12 +62,19 @@ extension SQLStore: AuditQueueStore {
         return taken
     }
 
-    /// The records of the batches `seq`, in queue order.
+    /// The records of the batches `seq`, in queue order. The apiserver stores only text it has read; a batch that
+    /// cannot be read (written to the table by other means) stops the pump with an error that names it.
     private static func records(_ database: any SQLDatabase, of batches: [Int64]) async throws -> [QueuedAuditRecord] {
         let rows = try await database.raw(
-            #"SELECT "records" FROM "audit_batch" WHERE "seq" IN (\#(binds: batches)) ORDER BY "seq""#
+            #"SELECT "seq", "records" FROM "audit_batch" WHERE "seq" IN (\#(binds: batches)) ORDER BY "seq""#
         ).all()
-        return try rows.flatMap { try AuditBatchText.records(inArrayText: try $0.text("records")) }
+        return try rows.flatMap { row in
+            do {
+                return try AuditBatchText.records(inArrayText: try row.text("records"))
+            } catch let error as StoreError {
+                throw StoreError("audit_batch row seq=\((try? row.int("seq")).map(String.init) ?? "?"): \(error.message)")
+            }
+        }
     }
 
     /// Archives what the archive sink kept and deletes the delivered batches.
