@@ -20,14 +20,7 @@ public enum AuditBatchText {
                 hash.update(bufferPointer: UnsafeRawBufferPointer(bytes))
             }
         }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in hash.finalize() {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return hash.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     /// The records as the stored array text; each record's JSON is copied as it is.

@@ -17,7 +17,7 @@ import Testing
     /// The record ids of a body, read as JSON.
     static func ids(_ body: AuditBatchBody) throws -> [String] {
         guard case .object(let members) = try JSONValue.parse(body.bytes), case .array(let records)? = members["records"],
-              case .number(let count)? = members["count"] else { throw StoreFailure() }
+              case .number(let count)? = members["count"] else { throw NotABatchBody() }
         let ids = records.compactMap { record -> String? in
             guard case .object(let fields) = record, case .string(let id)? = fields["id"], fields["record"] != nil else { return nil }
             return id
@@ -26,7 +26,19 @@ import Testing
         return ids
     }
 
-    struct StoreFailure: Error {}
+    struct NotABatchBody: Error {}
+
+    /// Appends lines to the spool's file as versions before batches were spooled whole wrote them: one record each.
+    static func appendRecordLines(_ lines: [String], to spool: AuditSpool) throws {
+        let handle = FileHandle(forWritingAtPath: spool.path) ?? {
+            FileManager.default.createFile(atPath: spool.path, contents: nil)
+            return FileHandle(forWritingAtPath: spool.path)
+        }()
+        let file = try #require(handle)
+        try file.seekToEnd()
+        try file.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+        try file.close()
+    }
 
     @Test func linesAreSplitIntoBodiesOfBoundedSizeInOrder() throws {
         let lines = (0..<30).map { Self.line($0) }
@@ -49,7 +61,7 @@ import Testing
         let spool = AuditSpool(path: directory + "/audit.spool")
         // A file of an earlier version (one record per line), then batches, one of them longer than a replay chunk.
         let legacy = (0..<7).map { Self.line($0) }
-        try spool.append(lines: legacy)
+        try Self.appendRecordLines(legacy, to: spool)
         let sent = AuditBatchBody.batches(of: (10..<40).map { Self.line($0) }, maxBytes: 1200)
             + AuditBatchBody.batches(of: (40..<80).map { Self.line($0) }, maxBytes: 100_000)
         #expect(sent.last!.bytes.count > 4000)

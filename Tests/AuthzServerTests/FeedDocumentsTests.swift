@@ -34,7 +34,7 @@ import Testing
             AuditRecord(id: "a\"\(index)", timestamp: Int64(index), username: "u", effect: "allow", conclusion: "c", request: "{}",
                         policies: "", deciders: "[]", expireAt: "2126-01-01T00:00:00Z")
         }
-        try spool.append(lines: records.map { AuditLine($0).text })
+        try AuditBatchBodyTests.appendRecordLines(records.map { AuditLine($0).text }, to: spool)
         // A crash in the middle of a write leaves a partial last line: it is not replayed.
         let handle = try #require(FileHandle(forWritingAtPath: spool.path))
         try handle.seekToEnd()
@@ -42,7 +42,7 @@ import Testing
         try handle.close()
         #expect(spool.hasRecords)
         #expect(try spool.beginReplay())
-        try spool.append(lines: [AuditLine(records[0]).text])  // new records go to a fresh file meanwhile
+        try AuditBatchBodyTests.appendRecordLines([AuditLine(records[0]).text], to: spool)  // new records go to a fresh file meanwhile
         let first = try #require(try spool.nextChunk(maxBytes: 500))
         #expect(first.lines.first == #"{"id":"a\"0","record":"# + records[0].json + "}")
         try spool.commit(offset: first.end)

@@ -40,15 +40,6 @@ final class AuditSpool: Sendable {
             bytes += batch.bytes
             bytes.append(0x0A)
         }
-        try append(bytes: bytes)
-    }
-
-    /// Appends lines as they are (tests write files of earlier versions with it).
-    func append(lines: [String]) throws {
-        try append(bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    private func append(bytes: [UInt8]) throws {
         try activeFile.withLock { _ throws in try Self.write(bytes, to: path, flags: O_WRONLY | O_APPEND | O_CREAT) }
     }
 

@@ -50,9 +50,9 @@ enum TestStores {
 
     /// A store on the PostgreSQL database at `url`, its pool running for the duration of `body`.
     static func withPostgresStore<T: Sendable>(url: String, _ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
-        // Five minutes, not the apiserver's ten seconds: in this test process CPU-bound synchronous tests can hold both
-        // of Swift's cooperative threads for tens of seconds, and the wait would fire while a granted lease waits for
-        // a thread (PostgresUnreachableTests covers the wait itself).
+        // Five minutes, not the apiserver's ten seconds: this test process runs a minute of CPU-bound tests on two
+        // cores beside the async ones, which then wait tens of seconds for a thread, and the wait would fire while a
+        // granted lease waits for one (PostgresUnreachableTests covers the wait itself).
         let opened = try await StoreLocation(parsing: url, dataDirectory: "/nonexistent").open(logger: logger, connectionWait: .seconds(300))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
