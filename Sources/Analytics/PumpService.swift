@@ -1,4 +1,4 @@
-public import IAMResources
+import IAMResources
 public import IAMStore
 public import Logging
 import Prometheus

@@ -22,7 +22,10 @@ public struct AuthzService: Service {
 
     public func run() async throws {
         let holder = SnapshotHolder()
-        let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        // A group of its own only when asked for a thread count; otherwise NIO's shared one (one loop per core).
+        let ownGroup = configuration.eventLoops > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops) : nil
+        let group = ownGroup ?? MultiThreadedEventLoopGroup.singleton
+        let eventLoops = Array(group.makeIterator())
         let link = APIServerLink(urls: configuration.apiservers, token: configuration.clusterToken, logger: logger)
         let spool = AuditSpool(path: configuration.effectiveSpoolFile)
         let buffer = configuration.analyticsEnabled
@@ -37,12 +40,14 @@ public struct AuthzService: Service {
         let requestedPort = configuration.bindPort < 0 ? 0 : configuration.bindPort
         let server: AuthzHTTPServer
         do {
-            server = try await AuthzHTTPServer.bind(host: configuration.bindAddress, port: requestedPort, context: context)
+            server = try await AuthzHTTPServer.bind(
+                group: group, host: configuration.bindAddress, port: requestedPort, context: context)
         } catch {
             await link.shutdown()
+            try? await ownGroup?.shutdownGracefully()
             throw AuthzStartError("cannot listen on \(configuration.bindAddress):\(requestedPort): \(error)")
         }
-        logger.notice("authz listening on http://\(configuration.bindAddress):\(server.port), following \(configuration.apiservers.joined(separator: ", "))")
+        logger.notice("authz listening on http://\(configuration.bindAddress):\(server.port) on \(eventLoops.count) event loops, following \(configuration.apiservers.joined(separator: ", "))")
         onListening(server.port)
         let follower = SnapshotFollower(link: link, holder: holder, metrics: metrics, waitSeconds: configuration.feedWaitSeconds,
                                         detailedRecording: configuration.detailedRecording, logger: logger)
@@ -61,6 +66,7 @@ public struct AuthzService: Service {
             stopShipping.store(true, ordering: .releasing)
         }
         await link.shutdown()
+        try? await ownGroup?.shutdownGracefully()
         logger.notice("authz stopped")
     }
 }

@@ -46,9 +46,9 @@ extension HTTPWire {
         }
         let minor: Int
         switch version {
-        case _ where version.elementsEqual(http11): minor = 1
-        case _ where version.elementsEqual(http10): minor = 0
-        case _ where version.starts(with: httpPrefix) && version.count == 8:
+        case _ where version.elementsEqual("HTTP/1.1".utf8): minor = 1
+        case _ where version.elementsEqual("HTTP/1.0".utf8): minor = 0
+        case _ where version.starts(with: "HTTP/".utf8) && version.count == 8:
             throw HTTPScanError(status: 505, reason: "only HTTP/1.0 and HTTP/1.1 are served")
         default:
             throw .bad("the request line must end with HTTP/1.0 or HTTP/1.1")
@@ -112,20 +112,15 @@ extension HTTPWire {
         return slice
     }
 
-    /// RFC 9110 token characters, as a table.
-    private static let tokenBytes: [Bool] = (0...255).map { byte in
-        let scalar = UInt8(byte)
-        switch scalar {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(scalar)
+    /// RFC 9110 token characters (letters, digits and ``!#$%&'*+-.^_`|~``) as a bitmap in two constants: the
+    /// check runs for every byte of every header name, and a global table would cost a lazy-initialization check
+    /// on each lookup.
+    public static func isTokenByte(_ byte: UInt8) -> Bool {
+        let word: UInt64 = switch byte >> 6 {
+        case 0: 0x03FF_6CFA_0000_0000
+        case 1: 0x57FF_FFFF_C7FF_FFFE
+        default: 0
         }
+        return (word >> (byte & 63)) & 1 == 1
     }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool { tokenBytes[Int(byte)] }
-
-    private static let http11 = Array("HTTP/1.1".utf8)
-    private static let http10 = Array("HTTP/1.0".utf8)
-    private static let httpPrefix = Array("HTTP/".utf8)
 }

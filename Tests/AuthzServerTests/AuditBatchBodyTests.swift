@@ -31,7 +31,7 @@ import Testing
     /// Appends lines to the spool's file as versions before batches were spooled whole wrote them: one record each.
     static func appendRecordLines(_ lines: [String], to spool: AuditSpool) throws {
         let handle = FileHandle(forWritingAtPath: spool.path) ?? {
-            FileManager.default.createFile(atPath: spool.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: spool.path, contents: nil)
             return FileHandle(forWritingAtPath: spool.path)
         }()
         let file = try #require(handle)
@@ -43,7 +43,7 @@ import Testing
     @Test func linesAreSplitIntoBodiesOfBoundedSizeInOrder() throws {
         let lines = (0..<30).map { Self.line($0) }
         let long = Self.line(99, padding: 3000)
-        let batches = AuditBatchBody.batches(of: lines[..<10] + [long] + lines[10...], maxBytes: 1000)
+        let batches = AuditBatchBody.batches(of: (lines[..<10] + [long] + lines[10...]).map(\.utf8), maxBytes: 1000)
         #expect(batches.count > 4)
         for batch in batches where batch.count > 1 {
             #expect(batch.bytes.count < 1000, "\(batch.bytes.count) bytes")
@@ -51,7 +51,7 @@ import Testing
         #expect(batches.contains { $0.count == 1 && $0.bytes.count > 3000 }, "a line longer than the limit is a body by itself")
         let ids = try batches.flatMap(Self.ids)
         #expect(ids == (0..<10).map { "r\($0)" } + ["r99"] + (10..<30).map { "r\($0)" }, "every line once, in order")
-        #expect(AuditBatchBody.batches(of: [String](), maxBytes: 1000).isEmpty)
+        #expect(AuditBatchBody.batches(of: [[UInt8]](), maxBytes: 1000).isEmpty)
     }
 
     @Test func aSpooledBatchIsReplayedUnchangedAndOldSpoolLinesAreGroupedTheSameEachTime() throws {
@@ -62,8 +62,8 @@ import Testing
         // A file of an earlier version (one record per line), then batches, one of them longer than a replay chunk.
         let legacy = (0..<7).map { Self.line($0) }
         try Self.appendRecordLines(legacy, to: spool)
-        let sent = AuditBatchBody.batches(of: (10..<40).map { Self.line($0) }, maxBytes: 1200)
-            + AuditBatchBody.batches(of: (40..<80).map { Self.line($0) }, maxBytes: 100_000)
+        let sent = AuditBatchBody.batches(of: (10..<40).map { Self.line($0).utf8 }, maxBytes: 1200)
+            + AuditBatchBody.batches(of: (40..<80).map { Self.line($0).utf8 }, maxBytes: 100_000)
         #expect(sent.last!.bytes.count > 4000)
         #expect(AuditShipper.keep((80..<83).map { AuditLine(AuditRecord(id: "r\($0)", timestamp: 0, username: "u", effect: "deny",
             conclusion: "", request: "{}", policies: "", deciders: "[]", expireAt: "")) }, in: spool, metrics: AuthzMetrics(),

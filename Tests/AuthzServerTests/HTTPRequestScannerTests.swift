@@ -126,3 +126,15 @@ import Testing
         #expect(events(big + "\r\n\r\n", maxHeadBytes: 4096).error == nil)
     }
 }
+
+extension HTTPRequestScannerTests {
+    /// The token bitmap is RFC 9110's `tchar` for every one of the 256 byte values.
+    @Test func tokenBytesAreRFC9110Tchar() {
+        let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8))
+        for byte in UInt8.min...UInt8.max {
+            #expect(HTTPWire.isTokenByte(byte) == tchar.contains(byte), "byte \(byte)")
+        }
+        #expect(events("GET / HTTP/1.1\r\nX-Ok~!: 1\r\n\r\n").error == nil)
+        #expect(events("GET / HTTP/1.1\r\nX(bad): 1\r\n\r\n").error?.status == 400)
+    }
+}

@@ -78,6 +78,33 @@ extension JSONQuotingTests {
     }
 }
 
+extension JSONQuotingTests {
+    /// A value written escaped in one pass is its JSON text escaped afterwards, byte for byte, wherever a character
+    /// that needs escaping (once or twice) stands, in strings and in keys.
+    @Test func aValueWrittenEscapedIsItsTextEscaped() throws {
+        let plain = Array(repeating: Character("p"), count: 20)
+        for position in 0..<plain.count {
+            for special in ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "é", "/"] {
+                var characters = plain
+                characters[position] = Character(special)
+                let text = String(characters)
+                let value = JSONValue.object([
+                    "resource": .string(text), text: .array([.string(text), .number(1.5), .bool(true), .null]),
+                    "context": .object(["n": .number(42), "k\"": .string("v\\" + text)]),
+                ])
+                var oneStep = JSONTextBuffer()
+                oneStep.appendEscaped(value)
+                var text2 = JSONTextBuffer()
+                text2.append(value)
+                var twoSteps = JSONTextBuffer()
+                twoSteps.appendEscaped(text2.text)
+                #expect(oneStep.text == twoSteps.text, "\(special.debugDescription) at \(position)")
+                #expect(try JSONValue.parse("\"" + oneStep.text + "\"") == .string(text2.text))
+            }
+        }
+    }
+}
+
 /// `AccessRequest(parsing:)` reads a request straight from bytes; it must accept, refuse and decode exactly what
 /// decoding the parsed tree does.
 @Suite struct AccessRequestParsingTests {
@@ -107,6 +134,10 @@ extension JSONQuotingTests {
         #"{"subject":"s\u00e9\"q"}"#,
         #"{"subject":"unterminated}"#,
         #"{"context":{"a":1},"context":null}"#,
+        #"{"subject":1,"subject":"repaired"}"#,
+        #"{"subject":"ok","subject":1}"#,
+        #"{"subject":1,"action":"a","resource":"r"}"#,
+        #"{"context":[],"subject":"s","context":{"k":"v"}}"#,
         "",
         "null",
     ])

@@ -49,7 +49,7 @@ public actor HourlyFileSink: AuditSink {
             }
         }
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else {
             throw SinkError("cannot open \(path) for writing")

@@ -16,16 +16,17 @@ struct AuditBatchBody: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// The lines in order, as bodies of at most about `maxBytes` each (a single longer line is a body by itself).
-    static func batches(of lines: some Collection<String>, maxBytes: Int) -> [AuditBatchBody] {
+    /// The lines (UTF-8) in order, as bodies of at most about `maxBytes` each (a single longer line is a body by
+    /// itself).
+    static func batches<Lines: Collection>(of lines: Lines, maxBytes: Int) -> [AuditBatchBody] where Lines.Element: Collection<UInt8> {
         var batches: [AuditBatchBody] = []
         var lines = lines[...]
         while !lines.isEmpty {
             var end = lines.startIndex
             var bytes = 32
             var count = 0
-            while end != lines.endIndex, count == 0 || bytes + lines[end].utf8.count < maxBytes {
-                bytes += lines[end].utf8.count + 1
+            while end != lines.endIndex, count == 0 || bytes + lines[end].count < maxBytes {
+                bytes += lines[end].count + 1
                 count += 1
                 end = lines.index(after: end)
             }
@@ -35,7 +36,8 @@ struct AuditBatchBody: Sendable, Equatable {
         return batches
     }
 
-    private static func body(_ lines: some Collection<String>, count: Int, bytes: Int) -> AuditBatchBody {
+    private static func body<Lines: Collection>(_ lines: Lines, count: Int, bytes: Int) -> AuditBatchBody
+        where Lines.Element: Collection<UInt8> {
         var body: [UInt8] = []
         body.reserveCapacity(bytes)
         body += countPrefix.utf8
@@ -43,7 +45,7 @@ struct AuditBatchBody: Sendable, Equatable {
         body += ",\"records\":[".utf8
         for (index, line) in lines.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += line.utf8
+            body += line
         }
         body += "]}".utf8
         return AuditBatchBody(count: count, bytes: body)
@@ -57,14 +59,14 @@ struct AuditBatchBody: Sendable, Equatable {
         var records: [String] = []
         for line in spoolLines {
             if let body = AuditBatchBody(spoolLine: line) {
-                batches += Self.batches(of: records, maxBytes: maxBytes)
+                batches += Self.batches(of: records.map(\.utf8), maxBytes: maxBytes)
                 records.removeAll()
                 batches.append(body)
             } else {
                 records.append(line)
             }
         }
-        return batches + Self.batches(of: records, maxBytes: maxBytes)
+        return batches + Self.batches(of: records.map(\.utf8), maxBytes: maxBytes)
     }
 
     /// A body line of the spool; nil for any other line.

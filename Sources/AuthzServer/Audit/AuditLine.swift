@@ -8,7 +8,12 @@ import PolicyEngine
 /// (``OwnerPolicies``): neither the event loop nor the shipper builds an `AuditRecord` or re-escapes a policy per
 /// decision. `AuditRecord` stays the reader's form (the apiserver's queue, the pump).
 struct AuditLine: Sendable, Equatable {
-    let text: String
+    /// The line's UTF-8 bytes, as written (never made into a `String` on the decision path: that would copy and
+    /// validate every byte once more).
+    let bytes: [UInt8]
+
+    /// The line as text (tests, diagnostics).
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The line for `record`, written from its fields: the reference the decision path's lines are tested against.
     init(_ record: AuditRecord) {
@@ -23,12 +28,13 @@ struct AuditLine: Sendable, Equatable {
         line.appendQuoted(id)
         line.appendRaw(",\"record\":")
         writeRecord(&line)
-        text = line.text(appending: UInt8(ascii: "}"))
+        line.appendByte(UInt8(ascii: "}"))
+        bytes = line.bytes
     }
 
     /// The record this line carries, read as the apiserver reads it; nil when the line is not one.
     var record: AuditRecord? {
-        guard case .object(let members)? = try? JSONValue.parse(Array(text.utf8)),
+        guard case .object(let members)? = try? JSONValue.parse(bytes),
               case .string(let id)? = members["id"], let record = members["record"] else { return nil }
         return AuditRecord(id: id, json: record.description)
     }
@@ -37,7 +43,7 @@ struct AuditLine: Sendable, Equatable {
     /// texts already escaped for a string literal (``JSONTextBuffer/appendEscaped(_:)``); `escapedPolicies` is empty
     /// without detailed recording.
     static func decision(
-        id: String, timestamp: Int64, username: String, decision: Decision, request: JSONObjectWriter,
+        id: String, timestamp: Int64, username: String, decision: Decision, request: AccessRequest,
         escapedPolicies: String, escapedPolicyJSON: [String: String], expireAt: String
     ) -> AuditLine {
         AuditLine(id: id, capacity: 1024 + escapedPolicies.utf8.count) { line in
@@ -48,7 +54,7 @@ struct AuditLine: Sendable, Equatable {
             line.appendRaw(decision.allowed ? ",\"effect\":\"allow\",\"conclusion\":\"" : ",\"effect\":\"deny\",\"conclusion\":\"")
             decision.appendAuditConclusion(escapedTo: &line)
             line.appendRaw("\",\"request\":\"")
-            request.appendEscaped(to: &line)
+            AuditRecord.appendEscapedRequestJSON(request, to: &line)
             line.appendRaw("\",\"policies\":\"")
             line.appendRaw(escapedPolicies)
             line.appendRaw("\",\"deciders\":\"[")

@@ -41,7 +41,7 @@ struct AuditShipper: Sendable {
             }
             metrics.auditPending.set(Double(buffer.count))
             let batch = buffer.take(batchSize)
-            if !batch.isEmpty { await ship(batch.map(\.text)) }
+            if !batch.isEmpty { await ship(batch.map(\.bytes)) }
         }
     }
 
@@ -61,13 +61,13 @@ struct AuditShipper: Sendable {
         while true {
             let batch = buffer.take(batchSize)
             if batch.isEmpty { break }
-            await ship(batch.map(\.text))
+            await ship(batch.map(\.bytes))
         }
         metrics.auditPending.set(0.0)
     }
 
     /// Sends the lines in batches; the batches not delivered go to the spool.
-    private func ship(_ lines: [String]) async {
+    private func ship(_ lines: [[UInt8]]) async {
         let unsent = await send(AuditBatchBody.batches(of: lines, maxBytes: Self.maxBatchBytes))
         if !unsent.isEmpty { _ = Self.keep(unsent, in: spool, metrics: metrics, logger: logger) }
     }
@@ -97,7 +97,7 @@ struct AuditShipper: Sendable {
 
     /// Writes `batch` to `spool` (also the buffer's overflow); false, counted and logged, when the spool failed.
     static func keep(_ batch: [AuditLine], in spool: AuditSpool, metrics: AuthzMetrics, logger: Logger) -> Bool {
-        keep(AuditBatchBody.batches(of: batch.lazy.map(\.text), maxBytes: maxBatchBytes), in: spool, metrics: metrics, logger: logger)
+        keep(AuditBatchBody.batches(of: batch.lazy.map(\.bytes), maxBytes: maxBatchBytes), in: spool, metrics: metrics, logger: logger)
     }
 
     /// Writes batches to `spool` as they are, so that a batch an apiserver may have queued is sent again unchanged.

@@ -15,6 +15,8 @@ public struct AuthzConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 64 << 10
     /// `server.token-cache-size`: verified tokens remembered per event loop (0: verify every request).
     public var tokenCacheSize = 4096
+    /// `server.event-loops`: threads serving decisions (0: one per core, SwiftNIO's shared group).
+    public var eventLoops = 0
     public var enableMetrics = true
     /// `feed.wait`: seconds a change-feed long poll is held open; also the longest a silently lost apiserver goes
     /// unnoticed, so the snapshot-age metric stays below it while all is well.
@@ -54,6 +56,7 @@ public struct AuthzConfiguration: Sendable, Equatable {
         .clusterToken("the apiservers' cluster.token (required)") { $0.clusterToken = $1 },
         .integer("server.max-body-bytes", "largest POST /v1/authz body, larger gets 413 (default 65536)", 256...(16 << 20)) { $0.maxBodyBytes = $1 },
         .integer("server.token-cache-size", "verified tokens remembered per event loop, re-checked against the clock on each use; 0 verifies every request (default 4096)", 0...1_000_000) { $0.tokenCacheSize = $1 },
+        .integer("server.event-loops", "threads serving decisions; 0 is one per core (default 0)", 0...256) { $0.eventLoops = $1 },
         .bool("feature.enable-metrics", "serve Prometheus /metrics (default true)") { $0.enableMetrics = $1 },
         .integer("feed.wait", "seconds a change-feed long poll stays open (default 5)", 1...60) { $0.feedWaitSeconds = $1 },
         .bool("analytics.enable", "write an audit record per decision (default true)") { $0.analyticsEnabled = $1 },

@@ -66,7 +66,7 @@ public struct AuthzDecider: Sendable {
         guard let policies = snapshot.owners[owner] else {
             return AuthzOutcome(status: 200, body: Self.denied("list policies failed"), result: "deny")
         }
-        let decision = policies.set.decide(request)
+        let decision = policies.decide(request)
         let body: String
         switch decision.reason {
         case .allowed: body = #"{"allowed":true}"#
@@ -76,7 +76,7 @@ public struct AuthzDecider: Sendable {
         case .forcedDeny: body = Self.deniedForcefully
         }
         let line = AuditLine.decision(
-            id: recordID(), timestamp: now, username: owner, decision: decision, request: AuditRecord.requestWriter(request),
+            id: recordID(), timestamp: now, username: owner, decision: decision, request: request,
             escapedPolicies: detailedRecording ? policies.escapedPoliciesJSON : "",
             escapedPolicyJSON: policies.escapedPolicyJSONByID,
             expireAt: Timestamp(microseconds: (now + Self.hundredYears) * 1_000_000).rfc3339)

@@ -2,12 +2,12 @@ import NIOCore
 import NIOPosix
 
 /// The listening socket of the authz server: HTTP/1.1 with keep-alive, one ``AuthzHTTPHandler`` per connection,
-/// on NIO's shared event loops.
+/// on the event loops of `group`.
 struct AuthzHTTPServer {
     let channel: any Channel
 
-    static func bind(host: String, port: Int, context: AuthzContext) async throws -> AuthzHTTPServer {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    static func bind(group: any EventLoopGroup, host: String, port: Int, context: AuthzContext) async throws -> AuthzHTTPServer {
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

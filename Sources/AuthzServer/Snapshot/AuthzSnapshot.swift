@@ -29,6 +29,10 @@ public final class OwnerPolicies: Sendable {
     /// Policy JSON by ID, escaped likewise, for the audit record's `deciders`: escaped once here, not per decision.
     public let escapedPolicyJSONByID: [String: String]
 
+    /// The set's decision, asked of the set where it is stored (read through the owner from outside, the set was
+    /// copied out of it on every decision: a retain and release of each of its parts).
+    public func decide(_ request: AccessRequest) -> Decision { set.decide(request) }
+
     /// - Parameter previous: the owner's policies before this change: what did not change is not compiled or
     ///   rendered again.
     public init(_ policies: [Policy], previous: OwnerPolicies? = nil, detailedRecording: Bool = false) {

@@ -62,16 +62,25 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// Ladon's request JSON: `resource, action, subject, context` (context keys sorted, as Go writes a map).
     public static func requestJSON(_ request: AccessRequest) -> String {
-        requestWriter(request).text
-    }
-
-    /// ``requestJSON(_:)`` not yet made into text (to be escaped into a record as it is written).
-    public static func requestWriter(_ request: AccessRequest) -> JSONObjectWriter {
         var writer = JSONObjectWriter()
         writer.string("resource", request.resource)
         writer.string("action", request.action)
         writer.string("subject", request.subject)
         writer.value("context", .object(request.context))
-        return writer
+        return writer.text
+    }
+
+    /// Appends ``requestJSON(_:)`` as the contents of a JSON string literal (escaped, no quotes), written straight
+    /// in that form: every decision's record carries its request so.
+    public static func appendEscapedRequestJSON(_ request: AccessRequest, to buffer: inout JSONTextBuffer) {
+        buffer.appendRaw(#"{\"resource\":"#)
+        buffer.appendEscaped(.string(request.resource))
+        buffer.appendRaw(#",\"action\":"#)
+        buffer.appendEscaped(.string(request.action))
+        buffer.appendRaw(#",\"subject\":"#)
+        buffer.appendEscaped(.string(request.subject))
+        buffer.appendRaw(#",\"context\":"#)
+        buffer.appendEscaped(.object(request.context))
+        buffer.appendByte(UInt8(ascii: "}"))
     }
 }

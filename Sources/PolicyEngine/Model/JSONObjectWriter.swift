@@ -54,11 +54,4 @@ public struct JSONObjectWriter: Sendable {
     public mutating func integerOmitZero(_ key: String, _ value: some BinaryInteger) { if value != 0 { integer(key, value) } }
 
     public var text: String { buffer.text(appending: UInt8(ascii: "}")) }
-
-    /// Appends the object's text to `output` as the contents of a JSON string literal (escaped, no quotes): a JSON
-    /// document carried as a string field, without making the text first.
-    public func appendEscaped(to output: inout JSONTextBuffer) {
-        buffer.bytes.withUnsafeBufferPointer { output.appendEscaped(bytes: $0) }
-        output.appendByte(UInt8(ascii: "}"))
-    }
 }

@@ -324,7 +324,8 @@ extension JSONParser {
         var request = AccessRequest(subject: "", action: "", resource: "")
         var shapeErrors: [String: JSONShapeError] = [:]
         try parseMembers(depth: 1) { parser, key throws(JSONSyntaxError) in
-            shapeErrors[key] = nil
+            // A later repeat of a member replaces an earlier one's error (hashing every key only when there is one).
+            if !shapeErrors.isEmpty { shapeErrors[key] = nil }
             // The context is read straight into the request, so that the dictionary stays uniquely owned (authz adds
             // `username` to it without copying).
             if key == "context", parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") {

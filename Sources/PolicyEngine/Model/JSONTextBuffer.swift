@@ -109,18 +109,56 @@ public struct JSONTextBuffer: Sendable {
     }
 
     /// Appends `value` as compact JSON; object members sorted by key (as Go's `encoding/json` writes maps).
-    public mutating func append(_ value: JSONValue) {
+    public mutating func append(_ value: JSONValue) { append(value, insideString: false) }
+
+    /// Appends what `value`'s compact JSON text becomes inside a JSON string literal, without the quotes: the same
+    /// bytes as ``append(_:)`` into a scratch buffer and ``appendEscaped(bytes:quoted:)`` of those, in one pass (a
+    /// request carried as a string field of every audit record).
+    public mutating func appendEscaped(_ value: JSONValue) { append(value, insideString: true) }
+
+    /// `text` as a JSON string literal, itself escaped for a string literal when `insideString`.
+    private mutating func appendString(_ text: String, insideString: Bool) {
+        guard insideString else { return appendQuoted(text) }
+        var text = text
+        bytes.append(0x5C)
+        bytes.append(0x22)
+        text.withUTF8 { appendTwiceEscaped(bytes: $0) }
+        bytes.append(0x5C)
+        bytes.append(0x22)
+    }
+
+    /// `source` escaped for a string literal and the result escaped again: `"` and `\\` become four bytes
+    /// (`\\\"`, `\\\\`), a newline `\\n`, another control byte `\\u00XX`.
+    private mutating func appendTwiceEscaped(bytes source: UnsafeBufferPointer<UInt8>) {
+        let plain = Self.plainPrefixLength(source)
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[..<plain]))
+        for byte in source[plain...] {
+            switch byte {
+            case 0x22, 0x5C: bytes.append(contentsOf: [0x5C, 0x5C, 0x5C, byte])
+            case 0x0A: bytes.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "t")])
+            case ..<0x20:
+                let hex: StaticString = "0123456789abcdef"
+                bytes.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "u"), 0x30, 0x30,
+                                          hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    private mutating func append(_ value: JSONValue, insideString: Bool) {
         switch value {
         case .null: appendRaw("null")
         case .bool(let flag): appendRaw(flag ? "true" : "false")
         case .number(let number):
             if number.rounded() == number, abs(number) < 1e15 { appendRaw(String(Int64(number))) } else { appendRaw(String(number)) }
-        case .string(let text): appendQuoted(text)
+        case .string(let text): appendString(text, insideString: insideString)
         case .array(let items):
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(item)
+                append(item, insideString: insideString)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members) where members.isEmpty:
@@ -140,9 +178,9 @@ public struct JSONTextBuffer: Sendable {
                 for (position, index) in sorted.enumerated() {
                     if position > 0 { bytes.append(UInt8(ascii: ",")) }
                     let (key, member) = members[index]
-                    appendQuoted(key)
+                    appendString(key, insideString: insideString)
                     bytes.append(UInt8(ascii: ":"))
-                    append(member)
+                    append(member, insideString: insideString)
                 }
             }
             bytes.append(UInt8(ascii: "}"))
