@@ -3,6 +3,7 @@ import Atomics
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The authz server's connection to its apiservers: every call goes to the one that answered last and moves on to
 /// the next URL when a connection fails or an apiserver answers 5xx. Carries the cluster token.
@@ -20,6 +21,9 @@ final class APIServerLink: Sendable {
     let urls: [String]
     private let token: String
     private let http: HTTPClient
+    /// The client's own event loop. An audit batch is up to a megabyte written to a socket; on the event loops that
+    /// serve decisions that write would hold up every decision waiting on the same loop.
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let current = ManagedAtomic<Int>(0)
     private let logger: Logger
 
@@ -32,12 +36,13 @@ final class APIServerLink: Sendable {
         // A refused connection is an answer: move on to the next apiserver (or spool) at once instead of retrying
         // the same one until the request's deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
-        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
+        http = HTTPClient(eventLoopGroup: group, configuration: configuration,
                           backgroundActivityLogger: logger)
     }
 
     func shutdown() async {
         try? await http.shutdown()
+        try? await group.shutdownGracefully()
     }
 
     /// The URL calls start from (the last one that answered).
