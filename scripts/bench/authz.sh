@@ -16,12 +16,18 @@
 #   4. with --allocations (needs perf: apt-get install linux-perf): heap allocations per decision, counted with a uprobe
 #      on glibc's malloc in authz during a light wrk run (a count, not a time: stable under load).
 #
+#   A/B in the same run: --variant LABEL "FLAGS" (repeatable) adds an authz of this build started with FLAGS, and
+#   --baseline BINARY an authz from another build (e.g. the commit before a change) with default flags; both follow
+#   B and run in every round next to authz, saturated and at the steady load.
+#
 #   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200] [--paced-delay 2] [--allocations]
+#                          [--variant LABEL "FLAGS"]... [--baseline BINARY]
 #
 # Needs wrk, nginx and python3 (apt-get install wrk nginx-light python3); builds a release binary (not part of CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=10 rounds=3 connections=64 writes=200 allocations=0 paced_delay=2
+variant_labels=() variant_flags=() variant_bins=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -30,6 +36,8 @@ while [ $# -gt 0 ]; do
     --writes) writes=$2; shift 2 ;;
     --allocations) allocations=1; shift ;;
     --paced-delay) paced_delay=$2; shift 2 ;;
+    --variant) variant_labels+=("$2"); variant_flags+=("$3"); variant_bins+=(""); shift 3 ;;
+    --baseline) variant_labels+=("baseline $(basename "$2")"); variant_flags+=(""); variant_bins+=("$2"); shift 2 ;;
     *) echo "authz.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -82,6 +90,17 @@ mkdir -p "$scratch/quiet"
 quiet_pid=$!
 pids+=($quiet_pid)
 wait_for "http://127.0.0.1:$port_quiet/healthz"
+# The A/B variants, each with its own data directory and port.
+variant_pids=() variant_ports=()
+for i in "${!variant_labels[@]}"; do
+    port=$(free_port)
+    mkdir -p "$scratch/variant-$i"
+    # shellcheck disable=SC2086 # the flags are meant to be split into words
+    "${variant_bins[$i]:-$iam}" authz --apiserver "http://127.0.0.1:$port_b" --cluster.token $token --insecure.bind-port "$port" \
+        --data-dir "$scratch/variant-$i" --log.level warning ${variant_flags[$i]} >"$scratch/authz-variant-$i.log" 2>&1 &
+    pids+=($!) variant_pids+=($!) variant_ports+=("$port")
+    wait_for "http://127.0.0.1:$port/healthz"
+done
 
 echo "# iam authz benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m)"
 echo
@@ -131,8 +150,8 @@ print(sum(ticks(p) for p in pids))
 PY
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
-shipped() { # both audit-recording servers' shipped counts
-    for port in $port_authz $port_cold; do
+shipped() { # the audit-recording servers' shipped counts
+    for port in $port_authz $port_cold "${variant_ports[@]}"; do
         curl -s "http://127.0.0.1:$port/metrics" | awk '/^iam_authz_audit_records_shipped_total/ {print $2}'
     done | paste -sd' '
 }
@@ -179,6 +198,11 @@ for round in $(seq 1 "$rounds"); do
         run authzpaced "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/paced.lua" >>"$scratch/authzpaced.rows"
         run quietpaced "$quiet_pid" "http://127.0.0.1:$port_quiet/v1/authz" "$scratch/paced.lua" >>"$scratch/quietpaced.rows"
     fi
+    for i in "${!variant_labels[@]}"; do
+        run variant "${variant_pids[$i]}" "http://127.0.0.1:${variant_ports[$i]}/v1/authz" "$scratch/authz.lua" >>"$scratch/variant-$i.rows"
+        [ "$paced_delay" != 0 ] && run variantpaced "${variant_pids[$i]}" "http://127.0.0.1:${variant_ports[$i]}/v1/authz" \
+            "$scratch/paced.lua" >>"$scratch/variant-$i.paced.rows"
+    done
 done
 sleep 1
 column() { awk -v c="$2" '{print $c}' "$1"; }
@@ -188,19 +212,29 @@ echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | vs ngin
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 nginx_cpu=$(column "$scratch/nginx.rows" 4 | median)
 nginx_post_cpu=$(column "$scratch/nginxpost.rows" 4 | median)
+saturated_row() { # label rows-file
+    local cpu
+    cpu=$(column "$2" 4 | median)
+    echo "| $1 | $(column "$2" 1 | median) | $(column "$2" 2 | to_ms | median) | $(column "$2" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(python3 -c "print(f'{$cpu / $nginx_post_cpu:.2f}')") | $(column "$2" 5 | median) |"
+}
 for name in nginx nginxpost authz cold; do
     rows="$scratch/$name.rows"
-    cpu=$(column "$rows" 4 | median)
     label="nginx 1 worker, static 200 (return), GET /"
     [ $name = nginxpost ] && label="nginx 1 worker, static 200 (return), the same POST requests as authz"
     [ $name = authz ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
     [ $name = cold ] && label="the same, token cache off (every token parsed and verified)"
-    echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $cpu | $(python3 -c "print(f'{$cpu / $nginx_cpu:.2f}')") | $(python3 -c "print(f'{$cpu / $nginx_post_cpu:.2f}')") | $(column "$rows" 5 | median) |"
+    saturated_row "$label" "$rows"
+done
+for i in "${!variant_labels[@]}"; do
+    saturated_row "iam authz, ${variant_labels[$i]}" "$scratch/variant-$i.rows"
 done
 if [ "$paced_delay" != 0 ]; then
     echo
     echo "## Latency at a steady load: wrk -t2 -c$connections -d${seconds}s, each connection waits ${paced_delay} ms between an answer and its next request"
     echo
+    paced_row() { # label rows-file
+        echo "| $1 | $(column "$2" 1 | median) | $(column "$2" 2 | to_ms | median) | $(column "$2" 3 | to_ms | median) | $(column "$2" 4 | median) |"
+    }
     echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request |"
     echo "|---|---:|---:|---:|---:|"
     for name in nginxpaced authzpaced quietpaced; do
@@ -208,7 +242,10 @@ if [ "$paced_delay" != 0 ]; then
         label="nginx 1 worker, static 200 (return), the same POST requests as authz"
         [ $name = authzpaced ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
         [ $name = quietpaced ] && label="the same, audit off (--analytics.enable false)"
-        echo "| $label | $(column "$rows" 1 | median) | $(column "$rows" 2 | to_ms | median) | $(column "$rows" 3 | to_ms | median) | $(column "$rows" 4 | median) |"
+        paced_row "$label" "$rows"
+    done
+    for i in "${!variant_labels[@]}"; do
+        paced_row "iam authz, ${variant_labels[$i]}" "$scratch/variant-$i.paced.rows"
     done
 fi
 echo

@@ -62,25 +62,29 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// Ladon's request JSON: `resource, action, subject, context` (context keys sorted, as Go writes a map).
     public static func requestJSON(_ request: AccessRequest) -> String {
-        var writer = JSONObjectWriter()
-        writer.string("resource", request.resource)
-        writer.string("action", request.action)
-        writer.string("subject", request.subject)
-        writer.value("context", .object(request.context))
-        return writer.text
+        var buffer = JSONTextBuffer(capacity: 256)
+        write(request, to: &buffer, insideString: false)
+        return buffer.text
     }
 
     /// Appends ``requestJSON(_:)`` as the contents of a JSON string literal (escaped, no quotes), written straight
     /// in that form: every decision's record carries its request so.
     public static func appendEscapedRequestJSON(_ request: AccessRequest, to buffer: inout JSONTextBuffer) {
-        buffer.appendRaw(#"{\"resource\":"#)
-        buffer.appendEscaped(.string(request.resource))
-        buffer.appendRaw(#",\"action\":"#)
-        buffer.appendEscaped(.string(request.action))
-        buffer.appendRaw(#",\"subject\":"#)
-        buffer.appendEscaped(.string(request.subject))
-        buffer.appendRaw(#",\"context\":"#)
-        buffer.appendEscaped(.object(request.context))
+        write(request, to: &buffer, insideString: true)
+    }
+
+    /// The request's members in ladon's order, written once for both forms.
+    private static func write(_ request: AccessRequest, to buffer: inout JSONTextBuffer, insideString: Bool) {
+        func member(_ key: String, _ value: JSONValue, first: Bool = false) {
+            buffer.appendByte(UInt8(ascii: first ? "{" : ","))
+            buffer.append(.string(key), insideString: insideString)
+            buffer.appendByte(UInt8(ascii: ":"))
+            buffer.append(value, insideString: insideString)
+        }
+        member("resource", .string(request.resource), first: true)
+        member("action", .string(request.action))
+        member("subject", .string(request.subject))
+        member("context", .object(request.context))
         buffer.appendByte(UInt8(ascii: "}"))
     }
 }

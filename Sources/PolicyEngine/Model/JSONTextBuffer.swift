@@ -109,12 +109,16 @@ public struct JSONTextBuffer: Sendable {
     }
 
     /// Appends `value` as compact JSON; object members sorted by key (as Go's `encoding/json` writes maps).
-    public mutating func append(_ value: JSONValue) { append(value, insideString: false) }
+    public mutating func append(_ value: JSONValue) { appendValue(value, insideString: false) }
 
     /// Appends what `value`'s compact JSON text becomes inside a JSON string literal, without the quotes: the same
     /// bytes as ``append(_:)`` into a scratch buffer and ``appendEscaped(bytes:quoted:)`` of those, in one pass (a
     /// request carried as a string field of every audit record).
-    public mutating func appendEscaped(_ value: JSONValue) { append(value, insideString: true) }
+    public mutating func appendEscaped(_ value: JSONValue) { appendValue(value, insideString: true) }
+
+    /// ``append(_:)`` when `insideString` is false, ``appendEscaped(_:)-(JSONValue)`` when it is true: for writers
+    /// that make one document both ways.
+    public mutating func append(_ value: JSONValue, insideString: Bool) { appendValue(value, insideString: insideString) }
 
     /// `text` as a JSON string literal, itself escaped for a string literal when `insideString`.
     private mutating func appendString(_ text: String, insideString: Bool) {
@@ -147,7 +151,7 @@ public struct JSONTextBuffer: Sendable {
         }
     }
 
-    private mutating func append(_ value: JSONValue, insideString: Bool) {
+    private mutating func appendValue(_ value: JSONValue, insideString: Bool) {
         switch value {
         case .null: appendRaw("null")
         case .bool(let flag): appendRaw(flag ? "true" : "false")
@@ -158,7 +162,7 @@ public struct JSONTextBuffer: Sendable {
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(item, insideString: insideString)
+                appendValue(item, insideString: insideString)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members) where members.isEmpty:
@@ -180,7 +184,7 @@ public struct JSONTextBuffer: Sendable {
                     let (key, member) = members[index]
                     appendString(key, insideString: insideString)
                     bytes.append(UInt8(ascii: ":"))
-                    append(member, insideString: insideString)
+                    appendValue(member, insideString: insideString)
                 }
             }
             bytes.append(UInt8(ascii: "}"))
