@@ -23,11 +23,8 @@ public struct AuthzConfiguration: Sendable, Equatable {
     public var feedWaitSeconds = 5
     /// `analytics.enable`: write an audit record per decision.
     public var analyticsEnabled = true
-    /// `analytics.flush-interval`: the longest a record waits for its batch to fill, in milliseconds (1–1000). Short
-    /// by default: a batch every 20 ms is a small burst of work for the apiserver and its database, where a full
-    /// batch of 2,000 every 90 ms (at 22,000 decisions/s) took a core for milliseconds and, on shared cores, showed
-    /// in the decisions' p99 (see docs/PERFORMANCE.md).
-    public var flushIntervalMilliseconds = 20
+    /// `analytics.flush-interval`: the longest a record waits for its batch to fill, in milliseconds (1–1000).
+    public var flushIntervalMilliseconds = 200
     /// `analytics.records-buffer-size`: records per batch.
     public var recordsPerBatch = 2000
     /// `analytics.enable-detailed-recording`: include every candidate policy in each record (large: all of the
@@ -63,7 +60,7 @@ public struct AuthzConfiguration: Sendable, Equatable {
         .bool("feature.enable-metrics", "serve Prometheus /metrics (default true)") { $0.enableMetrics = $1 },
         .integer("feed.wait", "seconds a change-feed long poll stays open (default 5)", 1...60) { $0.feedWaitSeconds = $1 },
         .bool("analytics.enable", "write an audit record per decision (default true)") { $0.analyticsEnabled = $1 },
-        .integer("analytics.flush-interval", "longest wait in milliseconds for an audit batch to fill before it is sent (default 20)", 1...1000) { $0.flushIntervalMilliseconds = $1 },
+        .integer("analytics.flush-interval", "longest wait in milliseconds for an audit batch to fill before it is sent (default 200)", 1...1000) { $0.flushIntervalMilliseconds = $1 },
         .integer("analytics.records-buffer-size", "audit records per batch (default 2000)", 1...100_000) { $0.recordsPerBatch = $1 },
         .bool("analytics.enable-detailed-recording", "record every candidate policy, not only the deciders (default false)") { $0.detailedRecording = $1 },
         .text("analytics.spool-file", "where audit records wait while no apiserver is reachable (default <data-dir>/authz-audit.spool)") { $0.spoolFile = $1 },
