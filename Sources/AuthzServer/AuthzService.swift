@@ -29,7 +29,10 @@ public struct AuthzService: Service {
         let link = APIServerLink(urls: configuration.apiservers, token: configuration.clusterToken, logger: logger)
         let spool = AuditSpool(path: configuration.effectiveSpoolFile)
         let buffer = configuration.analyticsEnabled
-            ? AuditBuffer(capacity: max(configuration.recordsPerBatch * 50, 100_000), shards: eventLoops.count) { [metrics, logger] shed in
+            ? AuditBuffer(
+                capacity: max(configuration.recordsPerBatch * 50, 100_000), shards: eventLoops.count,
+                batchSize: configuration.recordsPerBatch
+            ) { [metrics, logger] shed in
                 AuditShipper.keep(shed, in: spool, metrics: metrics, logger: logger)
             }
             : nil
@@ -53,8 +56,7 @@ public struct AuthzService: Service {
                                         detailedRecording: configuration.detailedRecording, logger: logger)
         let shipper = buffer.map {
             AuditShipper(buffer: $0, spool: spool, link: link, metrics: metrics,
-                         batchSize: configuration.recordsPerBatch,
-                         flushInterval: .milliseconds(configuration.flushIntervalMilliseconds), logger: logger)
+                         flushInterval: .milliseconds(Int64(configuration.flushIntervalMilliseconds)), logger: logger)
         }
         let stopShipping = ManagedAtomic(false)
         await withDiscardingTaskGroup { group in
@@ -64,6 +66,7 @@ public struct AuthzService: Service {
             await server.close()
             // After the listener closed, so the last decisions' records are flushed too.
             stopShipping.store(true, ordering: .releasing)
+            shipper?.wake()
         }
         await link.shutdown()
         try? await ownGroup?.shutdownGracefully()

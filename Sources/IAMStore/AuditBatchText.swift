@@ -10,10 +10,9 @@ public import PolicyEngine
 public enum AuditBatchText {
     /// The key of a batch: SHA-256 over its record ids in order (each length-prefixed), hex. A batch sent again
     /// (an authz server that did not see the answer replays it from its spool) has the same key and is skipped.
-    public static func key(_ records: [QueuedAuditRecord]) -> String {
+    public static func key(_ ids: some Sequence<String>) -> String {
         var hash = SHA256()
-        for record in records {
-            var id = record.id
+        for var id in ids {
             id.withUTF8 { bytes in
                 var length = UInt32(bytes.count).littleEndian
                 withUnsafeBytes(of: &length) { hash.update(bufferPointer: $0) }
@@ -67,6 +66,13 @@ public enum AuditBatchText {
     /// exact text; nil when the element is well-formed JSON of another shape (the caller says what is wrong).
     /// Throws ``JSONSyntaxError`` for malformed JSON.
     public static func record(_ reader: inout JSONReader, _ document: UnsafeRawBufferPointer) throws -> QueuedAuditRecord? {
+        guard let (id, text) = try element(&reader) else { return nil }
+        // The reader checked the text: valid JSON, so valid UTF-8.
+        return QueuedAuditRecord(id: id, json: String(decoding: UnsafeRawBufferPointer(rebasing: document[text]), as: UTF8.self))
+    }
+
+    /// Reads one element as ``record(_:_:)`` does, returning its id and where its record's text is in the document.
+    public static func element(_ reader: inout JSONReader) throws -> (id: String, record: Range<Int>)? {
         guard reader.nextKind == .object else {
             if reader.nextKind == nil { try reader.skipValue() }  // no value starts here: the syntax error
             return nil
@@ -94,7 +100,6 @@ public enum AuditBatchText {
             }
         }
         guard wellShaped, let id, let text else { return nil }
-        // The reader checked the text: valid JSON, so valid UTF-8.
-        return QueuedAuditRecord(id: id, json: String(decoding: UnsafeRawBufferPointer(rebasing: document[text]), as: UTF8.self))
+        return (id, text)
     }
 }

@@ -1,4 +1,4 @@
-public import IAMConfiguration
+import IAMConfiguration
 import IAMStore
 public import Logging
 import ManagementHTTP

@@ -43,6 +43,28 @@ import Testing
         }
     }
 
+    /// Without repeated ids the batch is stored as the `records` array's text as it arrived (spacing and other
+    /// members included), under the same key as the records written out anew, so a batch queued either way is
+    /// recognized when it comes again the other way.
+    @Test(arguments: TestEngine.available)
+    func aBatchWithoutRepeatsIsStoredAsItArrived(_ engine: TestEngine) async throws {
+        try await TestServers.withServer(engine, configuration: Self.configuration) { api, server in
+            let records = [#"{"timestamp":1,"username":"ann","request":"{\"a\":[1,2]}"}"#, #"{ "timestamp" : 2 , "deciders":[] }"#]
+            let body = #"{ "records" : [ {"id":"b-1","record":\#(records[0])} ,"#
+                + #" {"id":"b-2", "note":{"n":[null,true,-1.5e3]}, "record":\#(records[1])}"#
+                + "\n] }"
+            let answer = try await api.call(.post, "/internal/v1/audit", Self.feed, body: body)
+            #expect(answer.status == 200 && answer.number("queued") == 2, "\(answer.text)")
+            let queue = try #require(server.store as? any AuditQueueStore)
+            let same = zip(["b-1", "b-2"], records).map { QueuedAuditRecord(id: $0, json: $1) }
+            #expect(try await queue.enqueueAuditRecords(same) == 0, "the same ids in the same order: the same batch")
+            #expect(try await queue.enqueueAuditRecords(Array(same.reversed())) == 2, "another order is another batch")
+
+            let queued = try await Self.drain(server)
+            #expect(queued == same + same.reversed())
+        }
+    }
+
     @Test func malformedBatchesAreRefusedWholeAndQueueNothing() async throws {
         let good = #"{"id":"ok-1","record":{"a":1}}"#
         let cases: [(body: String, fragment: String)] = [

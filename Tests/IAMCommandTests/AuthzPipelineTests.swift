@@ -196,7 +196,7 @@ import Glibc
         (apiserver, url) = try P.apiserver(data: files.path("data"), store: store, port: port)
         defer { P.stop(apiserver) }
         usleep(1_000_000)
-        FileManager.default.createFile(atPath: stopFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
         clients.forEach { $0.wait() }
         let decisions = (0..<4).map { client in
             ((try? String(contentsOfFile: files.path("answers-\(client)"), encoding: .utf8)) ?? "")

@@ -62,6 +62,27 @@ import Testing
         #expect(Self.skippedAndKept(deep).skipped == Self.parsed(deep))
     }
 
+    /// Strings are stepped over eight bytes at a time: a quote, backslash, control character or non-ASCII byte at
+    /// every position of strings of every length up to three words is found as the parser finds it.
+    @Test func everyByteOfAStringIsSeenWhateverItsPlaceInAWord() {
+        let specials: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x6E], [0x5C, 0x71], [0x00], [0x1F], [0x20], [0x7F], [0x80],
+                                   [0xC3, 0xA9], [0xC3], [0xFF], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39]]
+        var compared = 0
+        for length in 0...24 {
+            for special in specials {
+                for place in 0...length {
+                    var text = Array(repeating: UInt8(ascii: "a"), count: length)
+                    text.insert(contentsOf: special, at: place)
+                    for bytes in [[0x22] + text + [0x22], [0x5B, 0x22] + text + [0x22, 0x5D], [0x22] + text] {
+                        #expect(Self.skippedAndKept(bytes).skipped == Self.parsed(bytes), "\(bytes)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 3 * 13 * (1...25).reduce(0, +))
+    }
+
     /// Fixture documents cut short and with bytes replaced (structure, escapes, non-UTF-8): the reader agrees with
     /// the parser on every one, errors included.
     @Test func mutatedDocumentsAgree() throws {

@@ -4,7 +4,7 @@ import IAMStore
 
 /// `POST /internal/v1/audit` (cluster token): authz servers hand over audit records, which join the queue
 /// `iam pump` drains. Body `{"records":[{"id":"…","record":{…}}, …]}`; answers `{"queued":N}`. The batch is queued
-/// as one row, each record as the text it arrived as (see ``AuditBatch``); a batch already queued, the same record
+/// as one row, its records as the text they arrived as (see ``AuditBatch``); a batch already queued, the same record
 /// ids in the same order, is skipped (`{"queued":0}`), so a batch sent again is harmless.
 struct AuditRoutes {
     let server: APIServer
@@ -16,8 +16,8 @@ struct AuditRoutes {
         let token = server.configuration.clusterToken
         router.post("/internal/v1/audit") { request, _ in
             try ChangeFeedRoutes.checkClusterToken(request, token)
-            let records = try AuditBatch.records(in: try await request.body(limit: Self.maxBatchBytes))
-            let queued = try await queue.enqueueAuditRecords(records)
+            let batch = try AuditBatch.batch(in: try await request.body(limit: Self.maxBatchBytes))
+            let queued = try await queue.enqueueAuditBatch(batch)
             return APIResponse.json("{\"queued\":\(queued)}")
         }
     }

@@ -6,7 +6,7 @@ import NIOHTTP1
 import Prometheus
 
 /// Moves audit records from the ``AuditBuffer`` to the apiservers' queue (`POST /internal/v1/audit`) in batches,
-/// every `flushInterval` or sooner when a batch is full. A batch no apiserver takes goes to the ``AuditSpool`` on
+/// `flushInterval` after a record came in or sooner when a batch is full; asleep while there is nothing to send. A batch no apiserver takes goes to the ``AuditSpool`` on
 /// disk; the spool is replayed first once an apiserver answers again. On shutdown whatever is buffered is sent or
 /// spooled, so stopping or restarting an apiserver loses no record.
 struct AuditShipper: Sendable {
@@ -14,11 +14,12 @@ struct AuditShipper: Sendable {
     let spool: AuditSpool
     let link: APIServerLink
     let metrics: AuthzMetrics
-    let batchSize: Int
-    let flushInterval: Duration
+    let flushInterval: TimeAmount
     let logger: Logger
     /// A batch is split so no request body exceeds this.
     static let maxBatchBytes = 4 << 20
+    /// The records sent at once (the buffer's full batch).
+    var batchSize: Int { buffer.batchSize }
 
     /// Ships until `stop` is set (or the task is cancelled), then flushes what is left.
     func run(until stop: ManagedAtomic<Bool>) async {
@@ -31,13 +32,19 @@ struct AuditShipper: Sendable {
     }
 
     private func ship(until stop: ManagedAtomic<Bool>) async {
+        let timers = link.eventLoop
         while !Task.isCancelled, !stop.load(ordering: .acquiring) {
             // The spool goes first, but only while live traffic leaves room for it.
             if buffer.count < batchSize, spool.hasRecords { _ = await replaySpool() }
-            var waited = Duration.zero
-            while buffer.count < batchSize, waited < flushInterval, !Task.isCancelled, !stop.load(ordering: .relaxed) {
-                try? await Task.sleep(for: .milliseconds(5))
-                waited += .milliseconds(5)
+            if buffer.count == 0 {
+                // Asleep until a record comes in; with a spool left to deliver, back in an interval to try again.
+                await buffer.arrivals.wait(until: spool.hasRecords ? .now() + flushInterval : nil, timers: timers)
+                continue
+            }
+            // A record is waiting: it goes out when a batch is full or an interval after now, whichever is first.
+            let deadline = NIODeadline.now() + flushInterval
+            while buffer.count < batchSize, NIODeadline.now() < deadline, !Task.isCancelled, !stop.load(ordering: .relaxed) {
+                await buffer.arrivals.wait(until: deadline, timers: timers)
             }
             metrics.auditPending.set(Double(buffer.count))
             let batch = buffer.take(batchSize)
@@ -45,14 +52,20 @@ struct AuditShipper: Sendable {
         }
     }
 
+    /// Wakes the shipper to see that `stop` is set.
+    func wake() { buffer.arrivals.ring() }
+
     /// When decisions make records faster than the apiservers take them, the excess goes to disk instead of
-    /// filling memory (and, at the buffer's limit, being dropped); it is replayed once traffic allows. Runs beside
-    /// the shipping loop, so a slow apiserver call does not hold it up.
+    /// filling memory (and, at the buffer's limit, being shed from the event loops); it is replayed once traffic
+    /// allows. Runs beside the shipping loop, so a slow apiserver call does not hold it up.
     private func spillBacklog(until stop: ManagedAtomic<Bool>) async {
         while !Task.isCancelled, !stop.load(ordering: .relaxed) {
-            try? await Task.sleep(for: .milliseconds(20))
             let backlog = buffer.count
-            if backlog > batchSize * 4 { keep(buffer.take(backlog - batchSize)) }
+            if backlog >= buffer.backlogLimit {
+                keep(buffer.take(backlog - batchSize))
+            } else {
+                await buffer.backlog.wait(until: nil, timers: link.eventLoop)
+            }
         }
     }
 

@@ -40,6 +40,9 @@ final class APIServerLink: Sendable {
                           backgroundActivityLogger: logger)
     }
 
+    /// The client's event loop, also the audit shipper's timer.
+    var eventLoop: any EventLoop { group.next() }
+
     func shutdown() async {
         try? await http.shutdown()
         try? await group.shutdownGracefully()

@@ -3,14 +3,12 @@ import SQLKit
 
 extension SQLStore: AuditQueueStore {
     @discardableResult
-    public func enqueueAuditRecords(_ records: [QueuedAuditRecord]) async throws -> Int {
-        var seen = Set<String>(minimumCapacity: records.count)
-        let batch = records.filter { seen.insert($0.id).inserted }
-        guard !batch.isEmpty else { return 0 }
+    public func enqueueAuditBatch(_ batch: AuditRecordBatch) async throws -> Int {
+        guard batch.count > 0 else { return 0 }
         // Not a configuration change: no revision, no change log. One statement, so no transaction around it.
         let statement: SQLQueryString = """
             INSERT INTO "audit_batch" ("batch", "records", "count", "queuedAt") \
-            VALUES (\(bind: AuditBatchText.key(batch)), \(bind: AuditBatchText.arrayText(batch)), \(bind: Int64(batch.count)), \
+            VALUES (\(bind: batch.key), \(bind: batch.arrayText), \(bind: Int64(batch.count)), \
             \(bind: Timestamp.now().microseconds)) ON CONFLICT ("batch") DO NOTHING RETURNING "count"
             """
         let row = try await backend.singleStatement { database in try await database.raw(statement).first() }

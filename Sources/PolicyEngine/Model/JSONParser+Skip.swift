@@ -9,8 +9,10 @@ extension JSONParser {
             try parseElements(depth: depth + 1) { parser throws(JSONSyntaxError) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
             try skipString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try scanNumber()  // checked as parseValue checks it, but not converted
         default:
-            _ = try parseValue(depth: depth)  // a number or a literal: nothing is allocated
+            _ = try parseValue(depth: depth)  // a literal: nothing is allocated
         }
     }
 
@@ -19,12 +21,14 @@ extension JSONParser {
     mutating func skipString() throws(JSONSyntaxError) {
         let start = position
         var index = position + 1
-        var highBits: UInt8 = 0
+        var highBits: UInt64 = 0
         while index < bytes.count {
+            index = skipPlainWords(from: index, highBits: &highBits)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 // Escapes are ASCII and decode to whole scalars, so the raw text is UTF-8 exactly when the string is.
-                if highBits >= 0x80,
+                if highBits & Self.highBitOfEachByte != 0,
                    String(validating: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index]), as: UTF8.self) == nil {
                     break
                 }
@@ -37,11 +41,37 @@ extension JSONParser {
                 index = next
                 continue
             }
-            highBits |= byte
+            highBits |= UInt64(byte)
             index += 1
         }
         position = start
         _ = try parseString()
+    }
+
+    private static let oneInEachByte: UInt64 = 0x0101_0101_0101_0101
+    private static let highBitOfEachByte: UInt64 = 0x8080_8080_8080_8080
+
+    /// From `index`, steps over whole 8-byte words that hold no `"`, no `\` and no control character (most of a
+    /// long string), or-ing their bytes into `highBits`; returns the index of the first word that holds one (or of
+    /// the last bytes, fewer than 8).
+    @inline(__always)
+    private func skipPlainWords(from index: Int, highBits: inout UInt64) -> Int {
+        var index = index
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while index + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A byte of `word` is zero / below 0x20 exactly when the expression has its high bit set somewhere
+            // (the classic "has zero byte" and "has less than" word tricks; exact as to whether any byte is).
+            let quote = word ^ (Self.oneInEachByte &* 0x22)
+            let backslash = word ^ (Self.oneInEachByte &* 0x5C)
+            let special = ((quote &- Self.oneInEachByte) & ~quote)
+                | ((backslash &- Self.oneInEachByte) & ~backslash)
+                | ((word &- Self.oneInEachByte &* 0x20) & ~word)
+            if special & Self.highBitOfEachByte != 0 { break }
+            highBits |= word
+            index += 8
+        }
+        return index
     }
 
     /// Where the escape at `index` (a backslash) ends, when it is one ``parseString()`` accepts.

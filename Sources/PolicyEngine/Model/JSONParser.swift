@@ -46,7 +46,12 @@ struct JSONParser {
     }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -265,6 +270,16 @@ struct JSONParser {
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> Double {
         let start = position
+        try scanNumber()
+        guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
+            throw error("invalid number", at: start)
+        }
+        return value
+    }
+
+    /// Steps over the number at `position`, checking RFC 8259's grammar (which every text `Double` reads).
+    mutating func scanNumber() throws(JSONSyntaxError) {
+        let start = position
         func digits() -> Int {
             let from = position
             while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
@@ -286,10 +301,6 @@ struct JSONParser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard digits() > 0 else { throw error("invalid number: a digit must follow the exponent") }
         }
-        guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
-            throw error("invalid number", at: start)
-        }
-        return value
     }
 }
 

@@ -62,8 +62,11 @@ public struct JSONReader {
         }
     }
 
-    /// Reads an array, calling `element` with each element's index; it must read or skip that element.
-    public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws {
+    /// Reads an array, calling `element` with each element's index; it must read or skip that element. Returns where
+    /// the array's text is (offsets into the document's bytes, from `[` to `]`).
+    @discardableResult
+    public mutating func readArray(_ element: (inout JSONReader, Int) throws -> Void) throws -> Range<Int> {
+        let start = parser.position
         guard nextKind == .array else { throw parser.error("expected an array") }
         try parser.enterContainer(depth: depth + 1)
         depth += 1
@@ -73,6 +76,7 @@ public struct JSONReader {
             try element(&self, index)
             index += 1
         }
+        return start..<parser.position
     }
 
     /// The next value as a tree.
