@@ -4,7 +4,12 @@ extension JSONParser {
         guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            try parseMembers(depth: depth + 1) { parser, _ throws(JSONSyntaxError) in try parser.skipValue(depth: depth + 1) }
+            try enterContainer(depth: depth + 1)
+            var first = true
+            while try skipToNextValue(first: first) {
+                first = false
+                try skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
             try parseElements(depth: depth + 1) { parser throws(JSONSyntaxError) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
@@ -14,6 +19,15 @@ extension JSONParser {
         default:
             _ = try parseValue(depth: depth)  // a literal: nothing is allocated
         }
+    }
+
+    /// As ``nextKey(first:)``, but steps over the key instead of making it: true with `position` at the member's value,
+    /// false once the closing `}` is read.
+    mutating func skipToNextValue(first: Bool) throws(JSONSyntaxError) -> Bool {
+        guard try atNextKey(first: first) else { return false }
+        try skipString()
+        try afterKey()
+        return true
     }
 
     /// Steps over the string at `position` when ``parseString()`` would accept it, without making it; on anything
@@ -51,25 +65,30 @@ extension JSONParser {
     private static let oneInEachByte: UInt64 = 0x0101_0101_0101_0101
     private static let highBitOfEachByte: UInt64 = 0x8080_8080_8080_8080
 
-    /// From `index`, steps over whole 8-byte words that hold no `"`, no `\` and no control character (most of a
-    /// long string), or-ing their bytes into `highBits`; returns the index of the first word that holds one (or of
-    /// the last bytes, fewer than 8).
+    /// From `index`, steps over the bytes that are neither `"`, `\` nor a control character, 8 at a time, or-ing
+    /// them into `highBits`; returns the index of the first such byte (or of the last bytes, fewer than 8).
     @inline(__always)
     private func skipPlainWords(from index: Int, highBits: inout UInt64) -> Int {
         var index = index
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while index + 8 <= bytes.count {
             let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // A byte of `word` is zero / below 0x20 exactly when the expression has its high bit set somewhere
-            // (the classic "has zero byte" and "has less than" word tricks; exact as to whether any byte is).
+            // The classic "has a zero byte" / "has a byte less than" word tricks: a byte's high bit is set in
+            // `special` where that byte is a quote, a backslash or below 0x20. Bits may also be set above such a
+            // byte (a borrow), never below, so the lowest set bit marks the first one (little-endian: lowest address).
             let quote = word ^ (Self.oneInEachByte &* 0x22)
             let backslash = word ^ (Self.oneInEachByte &* 0x5C)
-            let special = ((quote &- Self.oneInEachByte) & ~quote)
+            let special = (((quote &- Self.oneInEachByte) & ~quote)
                 | ((backslash &- Self.oneInEachByte) & ~backslash)
-                | ((word &- Self.oneInEachByte &* 0x20) & ~word)
-            if special & Self.highBitOfEachByte != 0 { break }
-            highBits |= word
-            index += 8
+                | ((word &- Self.oneInEachByte &* 0x20) & ~word)) & Self.highBitOfEachByte
+            guard special != 0 else {
+                highBits |= word
+                index += 8
+                continue
+            }
+            let plainBytes = special.trailingZeroBitCount / 8
+            if plainBytes > 0 { highBits |= word & ((1 << (8 * plainBytes)) - 1) }
+            return index + plainBytes
         }
         return index
     }

@@ -132,12 +132,21 @@ struct JSONParser {
     /// In an object entered with ``enterContainer(depth:)``: the next member's key, leaving `position` at its value,
     /// or nil once the closing `}` is read. `first` is true before the first member (no `,` expected).
     mutating func nextKey(first: Bool) throws(JSONSyntaxError) -> String? {
+        guard try atNextKey(first: first) else { return nil }
+        let key = try parseString()
+        try afterKey()
+        return key
+    }
+
+    /// In an object: steps over the `,` before a member (unless `first`); true with `position` at the member's key,
+    /// false once the closing `}` is read.
+    mutating func atNextKey(first: Bool) throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         if first {
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return nil }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return false }
         } else {
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return nil }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return false }
             guard bytes[position] == UInt8(ascii: ",") else {
                 throw error("expected ',' or '}' in the object, found \(describe(bytes[position]))")
             }
@@ -147,12 +156,15 @@ struct JSONParser {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
             throw error("expected a string key in the object")
         }
-        let key = try parseString()
+        return true
+    }
+
+    /// After a member's key: steps over the `:` and the whitespace around it.
+    mutating func afterKey() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
         position += 1
         skipWhitespace()
-        return key
     }
 
     /// In an array entered with ``enterContainer(depth:)``: true with `position` at the next element, false once the
