@@ -33,12 +33,15 @@ struct AuditShipper: Sendable {
 
     private func ship(until stop: ManagedAtomic<Bool>) async {
         let timers = link.eventLoop
+        var replay = ReplaySchedule(interval: flushInterval)
         while !Task.isCancelled, !stop.load(ordering: .acquiring) {
             // The spool goes first, but only while live traffic leaves room for it.
-            if buffer.count < batchSize, spool.hasRecords { _ = await replaySpool() }
+            if buffer.count < batchSize, spool.hasRecords, replay.isDue(.now()) {
+                replay.record(await replaySpool(), at: .now())
+            }
             if buffer.count == 0 {
-                // Asleep until a record comes in; with a spool left to deliver, back in an interval to try again.
-                await buffer.arrivals.wait(until: spool.hasRecords ? .now() + flushInterval : nil, timers: timers)
+                // Asleep until a record comes in; with a spool left to deliver, until the next replay is due.
+                await buffer.arrivals.wait(until: spool.hasRecords ? max(replay.next, .now() + flushInterval) : nil, timers: timers)
                 continue
             }
             // A record is waiting: it goes out when a batch is full or an interval after now, whichever is first.
@@ -129,29 +132,32 @@ struct AuditShipper: Sendable {
         }
     }
 
-    /// True when the spool was delivered and emptied; false when an apiserver failed or live traffic needs the
-    /// shipper (the replay resumes where it stopped).
-    private func replaySpool() async -> Bool {
+    /// How a replay of the spool ended; a paused or failed replay resumes where it stopped.
+    enum ReplayOutcome: Equatable {
+        case delivered, pausedForLiveTraffic, failed
+    }
+
+    private func replaySpool() async -> ReplayOutcome {
         do {
-            guard try spool.beginReplay() else { return true }
+            guard try spool.beginReplay() else { return .delivered }
             var replayed = 0
             while let (lines, end) = try spool.nextChunk(maxBytes: Self.maxBatchBytes) {
                 // Not delivered: the chunk stays in the file and is sent again, batch by batch the same.
                 let batches = AuditBatchBody.replayed(lines, maxBytes: Self.maxBatchBytes)
-                guard await send(batches).isEmpty else { return false }
+                guard await send(batches).isEmpty else { return .failed }
                 try spool.commit(offset: end)
                 replayed += batches.reduce(0) { $0 + $1.count }
                 if buffer.count >= batchSize {
                     logger.info("replayed \(replayed) spooled audit records; pausing for live traffic")
-                    return false
+                    return .pausedForLiveTraffic
                 }
             }
             spool.finishReplay()
             if replayed > 0 { logger.notice("replayed \(replayed) spooled audit records") }
-            return true
+            return .delivered
         } catch {
             logger.error("audit spool: \(error)")
-            return false
+            return .failed
         }
     }
 }
