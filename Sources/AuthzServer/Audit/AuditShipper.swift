@@ -88,8 +88,9 @@ struct AuditShipper: Sendable {
         if !unsent.isEmpty { _ = Self.keep(unsent, in: spool, metrics: metrics, logger: logger) }
     }
 
-    /// Sends the batches in order; returns the one an apiserver did not take and those after it.
-    private func send(_ batches: [AuditBatchBody]) async -> ArraySlice<AuditBatchBody> {
+    /// Sends the batches in order; returns the one an apiserver did not take and those after it. `fromSpool`: they
+    /// are being replayed, so what is not delivered stays where it is (the warning says so).
+    private func send(_ batches: [AuditBatchBody], fromSpool: Bool = false) async -> ArraySlice<AuditBatchBody> {
         for (index, batch) in batches.enumerated() {
             do {
                 let answer = try await link.call(.POST, "/internal/v1/audit", body: batch.bytes, timeout: .seconds(10))
@@ -99,7 +100,9 @@ struct AuditShipper: Sendable {
                 }
                 metrics.auditShipped.increment(by: Int64(batch.count))
             } catch {
-                logger.warning("audit records not delivered (\(error)); spooling them to \(spool.path)")
+                logger.warning(fromSpool
+                    ? "spooled audit records not delivered (\(error)); they stay in \(spool.path) for the next try"
+                    : "audit records not delivered (\(error)); spooling them to \(spool.path)")
                 return batches[index...]
             }
         }
@@ -144,7 +147,7 @@ struct AuditShipper: Sendable {
             while let (lines, end) = try spool.nextChunk(maxBytes: Self.maxBatchBytes) {
                 // Not delivered: the chunk stays in the file and is sent again, batch by batch the same.
                 let batches = AuditBatchBody.replayed(lines, maxBytes: Self.maxBatchBytes)
-                guard await send(batches).isEmpty else { return .failed }
+                guard await send(batches, fromSpool: true).isEmpty else { return .failed }
                 try spool.commit(offset: end)
                 replayed += batches.reduce(0) { $0 + $1.count }
                 if buffer.count >= batchSize {
