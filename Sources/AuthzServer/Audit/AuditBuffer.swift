@@ -26,8 +26,9 @@ final class AuditBuffer: Sendable {
     let batchSize: Int
     /// Rung when the buffer goes from empty to one line and when it reaches `batchSize` lines.
     let arrivals = AuditDoorbell()
-    /// More lines than this are a backlog the shipper moves to the spool; rung when the buffer reaches it.
+    /// From this many lines on, the shipper moves the backlog to the spool.
     var backlogLimit: Int { batchSize * 4 }
+    /// Rung when the buffer reaches `backlogLimit` lines.
     let backlog = AuditDoorbell()
 
     init(capacity: Int, shards: Int = 16, batchSize: Int = 1000, overflow: (@Sendable ([AuditLine]) -> Bool)? = nil) {

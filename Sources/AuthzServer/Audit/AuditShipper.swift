@@ -6,9 +6,10 @@ import NIOHTTP1
 import Prometheus
 
 /// Moves audit records from the ``AuditBuffer`` to the apiservers' queue (`POST /internal/v1/audit`) in batches,
-/// `flushInterval` after a record came in or sooner when a batch is full; asleep while there is nothing to send. A batch no apiserver takes goes to the ``AuditSpool`` on
-/// disk; the spool is replayed first once an apiserver answers again. On shutdown whatever is buffered is sent or
-/// spooled, so stopping or restarting an apiserver loses no record.
+/// `flushInterval` after a record came in or sooner when a batch is full; asleep while there is nothing to send. A
+/// batch no apiserver takes goes to the ``AuditSpool`` on disk; the spool is replayed first once an apiserver answers
+/// again (``ReplaySchedule``). On shutdown whatever is buffered is sent or spooled, so stopping or restarting an
+/// apiserver loses no record.
 struct AuditShipper: Sendable {
     let buffer: AuditBuffer
     let spool: AuditSpool

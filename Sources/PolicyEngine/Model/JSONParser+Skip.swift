@@ -42,7 +42,7 @@ extension JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 // Escapes are ASCII and decode to whole scalars, so the raw text is UTF-8 exactly when the string is.
-                if highBits & Self.highBitOfEachByte != 0,
+                if highBits & JSONWord.highBits != 0,
                    String(validating: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index]), as: UTF8.self) == nil {
                     break
                 }
@@ -62,9 +62,6 @@ extension JSONParser {
         _ = try parseString()
     }
 
-    private static let oneInEachByte: UInt64 = 0x0101_0101_0101_0101
-    private static let highBitOfEachByte: UInt64 = 0x8080_8080_8080_8080
-
     /// From `index`, steps over the bytes that are neither `"`, `\` nor a control character, 8 at a time, or-ing
     /// them into `highBits`; returns the index of the first such byte (or of the last bytes, fewer than 8).
     @inline(__always)
@@ -73,14 +70,7 @@ extension JSONParser {
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while index + 8 <= bytes.count {
             let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // The classic "has a zero byte" / "has a byte less than" word tricks: a byte's high bit is set in
-            // `special` where that byte is a quote, a backslash or below 0x20. Bits may also be set above such a
-            // byte (a borrow), never below, so the lowest set bit marks the first one (little-endian: lowest address).
-            let quote = word ^ (Self.oneInEachByte &* 0x22)
-            let backslash = word ^ (Self.oneInEachByte &* 0x5C)
-            let special = (((quote &- Self.oneInEachByte) & ~quote)
-                | ((backslash &- Self.oneInEachByte) & ~backslash)
-                | ((word &- Self.oneInEachByte &* 0x20) & ~word)) & Self.highBitOfEachByte
+            let special = JSONWord.specialBytes(word)
             guard special != 0 else {
                 highBits |= word
                 index += 8

@@ -90,35 +90,23 @@ public struct JSONTextBuffer: Sendable {
     }
 
     /// How many leading bytes need no escaping, found eight at a time and rounded down to whole words: a word with
-    /// no `"`, no `\\` and no byte below 0x20 is passed at once (bit tricks whose false alarms only follow a true
-    /// one). Most of what audit records carry is plain.
+    /// no `"`, no `\\` and no byte below 0x20 (``JSONWord/specialBytes(_:)``) is passed at once. Most of what audit
+    /// records carry is plain.
     static func plainPrefixLength(_ source: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = source.baseAddress else { return 0 }
         var index = 0
         while index + 8 <= source.count {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let quote = word ^ 0x2222_2222_2222_2222
-            let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-            let high: UInt64 = 0x8080_8080_8080_8080
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let found = ((word &- 0x2020_2020_2020_2020) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & high
-            if found != 0 { break }
+            if JSONWord.specialBytes(word) != 0 { break }
             index += 8
         }
         return index
     }
 
-    /// Appends `value` as compact JSON; object members sorted by key (as Go's `encoding/json` writes maps).
-    public mutating func append(_ value: JSONValue) { appendValue(value, insideString: false) }
-
     /// Appends what `value`'s compact JSON text becomes inside a JSON string literal, without the quotes: the same
-    /// bytes as ``append(_:)`` into a scratch buffer and ``appendEscaped(bytes:quoted:)`` of those, in one pass (a
-    /// request carried as a string field of every audit record).
-    public mutating func appendEscaped(_ value: JSONValue) { appendValue(value, insideString: true) }
-
-    /// ``append(_:)`` when `insideString` is false, ``appendEscaped(_:)-(JSONValue)`` when it is true: for writers
-    /// that make one document both ways.
-    public mutating func append(_ value: JSONValue, insideString: Bool) { appendValue(value, insideString: insideString) }
+    /// bytes as ``append(_:insideString:)`` into a scratch buffer and ``appendEscaped(bytes:quoted:)`` of those, in
+    /// one pass (a request carried as a string field of every audit record).
+    public mutating func appendEscaped(_ value: JSONValue) { append(value, insideString: true) }
 
     /// `text` as a JSON string literal, itself escaped for a string literal when `insideString`.
     private mutating func appendString(_ text: String, insideString: Bool) {
@@ -151,7 +139,9 @@ public struct JSONTextBuffer: Sendable {
         }
     }
 
-    private mutating func appendValue(_ value: JSONValue, insideString: Bool) {
+    /// Appends `value` as compact JSON, object members sorted by key (as Go's `encoding/json` writes maps); when
+    /// `insideString`, escaped for the inside of a JSON string literal (``appendEscaped(_:)-(JSONValue)``).
+    public mutating func append(_ value: JSONValue, insideString: Bool = false) {
         switch value {
         case .null: appendRaw("null")
         case .bool(let flag): appendRaw(flag ? "true" : "false")
@@ -162,7 +152,7 @@ public struct JSONTextBuffer: Sendable {
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                appendValue(item, insideString: insideString)
+                append(item, insideString: insideString)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members) where members.isEmpty:
@@ -184,7 +174,7 @@ public struct JSONTextBuffer: Sendable {
                     let (key, member) = members[index]
                     appendString(key, insideString: insideString)
                     bytes.append(UInt8(ascii: ":"))
-                    appendValue(member, insideString: insideString)
+                    append(member, insideString: insideString)
                 }
             }
             bytes.append(UInt8(ascii: "}"))
