@@ -28,6 +28,7 @@ struct APIServerCommand: AsyncParsableCommand {
                 try APIServerConfiguration.load(arguments: settings, environment: environment)
             }, logLevel: \.logLevel
         ) { configuration, logger in
+            if configuration.store.hasPrefix("postgres") { EventLoopExecutor.install() }
             try await APIServerProcess.run(configuration: configuration, adminPassword: environment["IAM_ADMIN_PASSWORD"], logger: logger)
         }
     }

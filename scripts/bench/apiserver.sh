@@ -2,7 +2,10 @@
 # apiserver benchmark: GET one user, list 1,000 users, create+delete a policy; requests/s on SQLite and on
 # PostgreSQL, with nginx serving a static file of the same size in the same run as the yardstick for this machine.
 #
-#   scripts/bench/apiserver.sh [--seconds 10] [--connections 16]
+#   scripts/bench/apiserver.sh [--seconds 10] [--connections 16] [--baseline BINARY]
+#
+# --baseline BINARY: an apiserver of another build (e.g. the commit before a change) next to this one, on its own
+# data (SQLite file, PostgreSQL database), measured right after it in every scenario.
 #
 # Needs wrk and nginx (apt-get install wrk nginx-light) and builds a release binary (not part of CI).
 # Login tokens (Bearer) are used throughout, so bcrypt is paid once per run, not per request.
@@ -10,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=10
 connections=16
+baseline=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --baseline) baseline=$2; shift 2 ;;
     *) echo "apiserver.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -22,7 +27,9 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "apiserver.sh: n
 
 # Release builds here (as for production) skip the runtime exclusivity checks in every module, SwiftNIO included.
 swift build -c release --product iam --scratch-path .build-release -Xswiftc -enforce-exclusivity=unchecked >/dev/null
-iam=.build-release/release/iam
+iam=$PWD/.build-release/release/iam
+binaries=("$iam")
+[ -n "$baseline" ] && binaries+=("$(realpath "$baseline")")
 scratch=$(mktemp -d /tmp/iam-apiserver-bench.XXXXXX)
 pids=()
 cleanup() {
@@ -35,8 +42,7 @@ trap cleanup EXIT
 
 pg_port=$((40000 + RANDOM % 20000))
 pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$pg_port")
-psql -q "$pg_url" -c "CREATE DATABASE bench"
-bench_pg=$(echo "$pg_url" | sed 's#/postgres?#/bench?#')
+for i in "${!binaries[@]}"; do psql -q "$pg_url" -c "CREATE DATABASE bench$i"; done
 
 # wrk prints "Requests/sec: N"; the mean of the thread latencies' 99th percentile is in --latency output.
 measure() { # url [script] -> "req/s p99"
@@ -76,30 +82,45 @@ sleep 0.5
 AUTH="Bearer none" read -r nginx_rps nginx_p99 _ < <(AUTH="Bearer none" measure "http://127.0.0.1:$nginx_port/user.json")
 echo "| — | nginx 1 worker, static 330-byte file | $nginx_rps | $nginx_p99 | 0 | 1.00 |"
 
-for store in sqlite postgres; do
+# Starts binary $2 on store $1 with data of its own, creates 999 more users (1,000 in all) through the API and
+# prints "PID URL TOKEN".
+start_apiserver() { # store index
+    local store=$1 i=$2 port store_arg="" base token count
     port=$((20000 + RANDOM % 10000))
-    store_arg=""
-    [ "$store" = postgres ] && store_arg=$bench_pg
-    IAM_ADMIN_PASSWORD='Admin@2021' "$iam" apiserver --insecure.bind-port "$port" --data-dir "$scratch/data-$store" \
-        --store "$store_arg" --jwt.key bench-key-123456 --bcrypt-cost 4 --log.level error >"$scratch/$store.log" 2>&1 &
-    pids+=($!)
+    [ "$store" = postgres ] && store_arg=$(echo "$pg_url" | sed "s#/postgres?#/bench$i?#")
+    IAM_ADMIN_PASSWORD='Admin@2021' "${binaries[$i]}" apiserver --insecure.bind-port "$port" --data-dir "$scratch/data-$store-$i" \
+        --store "$store_arg" --jwt.key bench-key-123456 --bcrypt-cost 4 --log.level error >"$scratch/$store-$i.log" 2>&1 &
+    local pid=$!
     base="http://127.0.0.1:$port"
     for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
     token=$(curl -fs -XPOST "$base/login" -d '{"username":"admin","password":"Admin@2021"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    export AUTH="Bearer $token"
-    # 999 more users (1,000 in all), created through the API.
-    seq 1 999 | xargs -P 8 -I{} curl -fs -o /dev/null -H "Authorization: $AUTH" -XPOST "$base/v1/users" \
+    seq 1 999 | xargs -P 8 -I{} curl -fs -o /dev/null -H "Authorization: Bearer $token" -XPOST "$base/v1/users" \
         -d '{"metadata":{"name":"user{}"},"nickname":"user{}","password":"Bench@2024x","email":"user{}@example.com"}'
-    count=$(curl -fs -H "Authorization: $AUTH" "$base/v1/users?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])')
+    count=$(curl -fs -H "Authorization: Bearer $token" "$base/v1/users?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])')
     [ "$count" = 1000 ] || { echo "expected 1000 users, have $count" >&2; exit 1; }
-    for scenario in get list churn; do
-        case $scenario in
-        get) label="GET /v1/users/user500"; read -r rps p99 errors < <(measure "$base/v1/users/user500") ;;
-        list) label="GET /v1/users?limit=1000 (1,000 users, ~330 KB)"; read -r rps p99 errors < <(measure "$base/v1/users?limit=1000") ;;
-        churn) label="POST + DELETE /v1/policies (each counted)"; read -r rps p99 errors < <(measure "$base/" scripts/bench/apiserver-policy-churn.lua) ;;
-        esac
-        ratio=$(python3 -c "print(f'{$rps / $nginx_rps:.3f}')")
-        echo "| $store | $label | $rps | $p99 | $errors | $ratio |"
+    echo "$pid $base $token"
+}
+
+for store in sqlite postgres; do
+    urls=() tokens=() store_pids=()
+    for i in "${!binaries[@]}"; do
+        read -r pid base token < <(start_apiserver "$store" "$i")
+        [ -n "${token:-}" ] || { echo "apiserver.sh: the apiserver ${binaries[$i]} on $store did not start" >&2; exit 1; }
+        pids+=("$pid") store_pids+=("$pid") urls+=("$base") tokens+=("$token")
     done
-    kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+    for scenario in get list churn; do
+        for i in "${!binaries[@]}"; do
+            export AUTH="Bearer ${tokens[$i]}"
+            base=${urls[$i]}
+            case $scenario in
+            get) label="GET /v1/users/user500"; read -r rps p99 errors < <(measure "$base/v1/users/user500") ;;
+            list) label="GET /v1/users?limit=1000 (1,000 users, ~330 KB)"; read -r rps p99 errors < <(measure "$base/v1/users?limit=1000") ;;
+            churn) label="POST + DELETE /v1/policies (each counted)"; read -r rps p99 errors < <(measure "$base/" scripts/bench/apiserver-policy-churn.lua) ;;
+            esac
+            [ "$i" = 1 ] && label="$label, baseline $(basename "$baseline")"
+            ratio=$(python3 -c "print(f'{$rps / $nginx_rps:.3f}')")
+            echo "| $store | $label | $rps | $p99 | $errors | $ratio |"
+        done
+    done
+    for pid in "${store_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
 done
