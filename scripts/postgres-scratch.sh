@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for tests and benchmarks: its own data directory, TCP on 127.0.0.1:PORT,
 # trust authentication, nothing shared with a system cluster.
-#   scripts/postgres-scratch.sh start DIR [PORT]   prints the URL to use (postgres://postgres@127.0.0.1:PORT/postgres)
+#   scripts/postgres-scratch.sh start DIR [PORT] [--malloc-tunables]   prints the URL to use
+#                                                (postgres://postgres@127.0.0.1:PORT/postgres)
 #   scripts/postgres-scratch.sh stop DIR
+# --malloc-tunables starts the server with the glibc malloc settings the README recommends for a PostgreSQL that
+# takes the audit queue: its backends keep the heap a batch needs instead of returning it to the kernel after every
+# batch and faulting it back in for the next (no mmap for blocks under 32 MiB, no trimming while less than 64 MiB
+# is free).
 set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?data directory}
 port=${3:-55432}
+if [ "${4:-}" = --malloc-tunables ]; then
+    export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864
+elif [ -n "${4:-}" ]; then
+    echo "postgres-scratch: unknown option $4 (--malloc-tunables)" >&2; exit 2
+fi
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bindir" ] || { echo "postgres-scratch: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # apiserver benchmark: GET one user, list 1,000 users, create+delete a policy; requests/s on SQLite and on
 # PostgreSQL, with nginx serving a static file of the same size in the same run as the yardstick for this machine.
+# Then, per store, `GET /healthz` (one store round trip) one request at a time on one connection, the apiserver idle
+# in between (scripts/bench/one_by_one.py): its CPU and thread switches per request.
 #
 #   scripts/bench/apiserver.sh [--seconds 10] [--connections 16] [--baseline BINARY]
 #
@@ -101,6 +103,7 @@ start_apiserver() { # store index
     echo "$pid $base $token"
 }
 
+one_by_one=()
 for store in sqlite postgres; do
     urls=() tokens=() store_pids=()
     for i in "${!binaries[@]}"; do
@@ -122,5 +125,16 @@ for store in sqlite postgres; do
             echo "| $store | $label | $rps | $p99 | $errors | $ratio |"
         done
     done
+    sleep 11  # the timers the load left behind expire before the one-at-a-time run
+    for i in "${!binaries[@]}"; do
+        label="GET /healthz one at a time (2,000 requests)"
+        [ "$i" = 1 ] && label="$label, baseline $(basename "$baseline")"
+        read -r cpu switches < <(python3 scripts/bench/one_by_one.py "${store_pids[$i]}" "${urls[$i]}/healthz" 2000)
+        one_by_one+=("| $store | $label | $cpu | $switches |")
+    done
     for pid in "${store_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
 done
+echo
+echo "| store | scenario | apiserver CPU µs per request | thread switches per request |"
+echo "|---|---|---:|---:|"
+printf '%s\n' "${one_by_one[@]}"

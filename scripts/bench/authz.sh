@@ -11,7 +11,9 @@
 #      milliseconds between an answer and its next request (wrk's Lua delay()), so that the machine is not
 #      saturated and p99 shows the server rather than the run queue: nginx with the same requests, authz, and an
 #      authz with audit recording off (the records' trip through the apiserver into PostgreSQL runs on the same
-#      two cores);
+#      two cores); during the audit-on runs, the CPU the pipeline takes (apiserver B and PostgreSQL); and with
+#      --neighbour MS (default 10; 0 skips it), audit off once more while scripts/bench/cpu_neighbour.py burns CPU
+#      MS ms of every 90 ms at idle priority: what CPU used by anything else on these two cores does to the p99;
 #
 #   4. with --allocations (needs perf: apt-get install linux-perf): heap allocations per decision, counted with a uprobe
 #      on glibc's malloc in authz during a light wrk run (a count, not a time: stable under load).
@@ -21,12 +23,12 @@
 #   B and run in every round next to authz, saturated and at the steady load.
 #
 #   scripts/bench/authz.sh [--seconds 10] [--rounds 3] [--connections 64] [--writes 200] [--paced-delay 2] [--allocations]
-#                          [--variant LABEL "FLAGS"]... [--baseline BINARY]
+#                          [--neighbour MS] [--variant LABEL "FLAGS"]... [--baseline BINARY]
 #
 # Needs wrk, nginx and python3 (apt-get install wrk nginx-light python3); builds a release binary (not part of CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10 rounds=3 connections=64 writes=200 allocations=0 paced_delay=2
+seconds=10 rounds=3 connections=64 writes=200 allocations=0 paced_delay=2 neighbour=10
 variant_labels=() variant_flags=() variant_bins=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --writes) writes=$2; shift 2 ;;
     --allocations) allocations=1; shift ;;
     --paced-delay) paced_delay=$2; shift 2 ;;
+    --neighbour) neighbour=$2; shift 2 ;;
     --variant) variant_labels+=("$2"); variant_flags+=("$3"); variant_bins+=(""); shift 3 ;;
     --baseline) variant_labels+=("baseline $(basename "$2")"); variant_flags+=(""); variant_bins+=("$2"); shift 2 ;;
     *) echo "authz.sh: unknown option $1" >&2; exit 2 ;;
@@ -61,7 +64,9 @@ token=bench-cluster-token-0123456789
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "authz.sh: $1 did not come up" >&2; exit 1; }
 
-pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$(free_port)")
+# PostgreSQL as the README recommends for the audit queue (glibc keeps the heap a batch needs).
+pg_url=$(scripts/postgres-scratch.sh start "$scratch/pg" "$(free_port)" --malloc-tunables)
+postmaster=$(head -1 "$scratch/pg/postmaster.pid")
 psql -q "$pg_url" -c "CREATE DATABASE bench"
 store=$(echo "$pg_url" | sed 's#/postgres?#/bench?#')
 port_a=$(free_port) port_b=$(free_port) port_authz=$(free_port) port_nginx=$(free_port) port_cold=$(free_port) port_quiet=$(free_port)
@@ -69,6 +74,7 @@ for port in $port_a $port_b; do
     IAM_ADMIN_PASSWORD=Admin@2021 "$iam" apiserver --store "$store" --insecure.bind-port "$port" --cluster.token $token \
         --bcrypt-cost 4 --jwt.key bench-jwt-key --log.level warning >"$scratch/apiserver-$port.log" 2>&1 &
     pids+=($!)
+    apiserver_b_pid=$!  # the last one started: B, which authz follows and ships its records to
     wait_for "http://127.0.0.1:$port/healthz"
 done
 "$iam" authz --apiserver "http://127.0.0.1:$port_b" --cluster.token $token --insecure.bind-port "$port_authz" \
@@ -165,16 +171,25 @@ settle() { # until the authz servers have shipped their backlog (the spool repla
         last=$now
     done
 }
-run() { # name pid url [script] -> "rps p50 p99 us_per_request non2xx"
+pipeline_ticks() { echo $(($(cpu_ticks "$apiserver_b_pid") + $(cpu_ticks "$postmaster"))); }
+# run NAME PID URL [SCRIPT] -> "rps p50 p99 us_per_request non2xx". With WHILE="command…" set, the command runs
+# (in the background) during the wrk run; with PIPELINE_ROWS=FILE, the audit pipeline's CPU during it (ms per
+# second) is appended to FILE.
+run() {
     local name=$1 pid=$2 url=$3 script=${4:-}
     # Every run starts on a quiet machine: no audit records still travelling to PostgreSQL from the run before.
     settle
     local args=(-t2 -c"$connections" -d"${seconds}s" --latency)
     [ -n "$script" ] && args+=(-s "$script")
-    local before after out requests
+    local before after out requests pipeline_before="" neighbour_pid=""
+    [ -n "${PIPELINE_ROWS:-}" ] && pipeline_before=$(pipeline_ticks)
+    # shellcheck disable=SC2086 # WHILE is a command line
+    [ -n "${WHILE:-}" ] && { $WHILE & neighbour_pid=$!; }
     before=$(cpu_ticks "$pid")
     out=$(wrk "${args[@]}" "$url")
     after=$(cpu_ticks "$pid")
+    [ -n "$neighbour_pid" ] && { kill "$neighbour_pid"; wait "$neighbour_pid" 2>/dev/null || true; }
+    [ -n "$pipeline_before" ] && python3 -c "print(f'{($(pipeline_ticks) - $pipeline_before) * $tick_us / 1000 / $seconds:.0f}')" >>"$PIPELINE_ROWS"
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     echo "$out" >"$scratch/wrk-$name-$(date +%s%N).txt"
     echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | awk '$1 == "50%" {print $2}') \
@@ -186,6 +201,7 @@ to_ms() { sed -E 's/([0-9.]+)us/\1 0.001/; s/([0-9.]+)ms/\1 1/; s/([0-9.]+)s$/\1
 
 : >"$scratch/nginx.rows"; : >"$scratch/nginxpost.rows"; : >"$scratch/authz.rows"; : >"$scratch/cold.rows"
 : >"$scratch/nginxpaced.rows"; : >"$scratch/authzpaced.rows"; : >"$scratch/quietpaced.rows"
+: >"$scratch/neighbourpaced.rows"; : >"$scratch/pipeline.rows"
 curl -s "http://127.0.0.1:$port_authz/metrics" | awk '/^iam_authz_audit_records_(shipped|spooled|dropped)_total/' >"$scratch/audit-before"
 for round in $(seq 1 "$rounds"); do
     run nginx "$nginx_master" "http://127.0.0.1:$port_nginx/" >>"$scratch/nginx.rows"
@@ -195,8 +211,11 @@ for round in $(seq 1 "$rounds"); do
     run cold "$cold_pid" "http://127.0.0.1:$port_cold/v1/authz" "$scratch/authz.lua" >>"$scratch/cold.rows"
     if [ "$paced_delay" != 0 ]; then
         run nginxpaced "$nginx_master" "http://127.0.0.1:$port_nginx/v1/authz" "$scratch/paced.lua" >>"$scratch/nginxpaced.rows"
-        run authzpaced "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" "$scratch/paced.lua" >>"$scratch/authzpaced.rows"
+        PIPELINE_ROWS="$scratch/pipeline.rows" run authzpaced "$authz_pid" "http://127.0.0.1:$port_authz/v1/authz" \
+            "$scratch/paced.lua" >>"$scratch/authzpaced.rows"
         run quietpaced "$quiet_pid" "http://127.0.0.1:$port_quiet/v1/authz" "$scratch/paced.lua" >>"$scratch/quietpaced.rows"
+        [ "$neighbour" != 0 ] && WHILE="chrt --idle 0 python3 scripts/bench/cpu_neighbour.py $neighbour 90" \
+            run neighbourpaced "$quiet_pid" "http://127.0.0.1:$port_quiet/v1/authz" "$scratch/paced.lua" >>"$scratch/neighbourpaced.rows"
     fi
     for i in "${!variant_labels[@]}"; do
         run variant "${variant_pids[$i]}" "http://127.0.0.1:${variant_ports[$i]}/v1/authz" "$scratch/authz.lua" >>"$scratch/variant-$i.rows"
@@ -237,16 +256,20 @@ if [ "$paced_delay" != 0 ]; then
     }
     echo "| server | requests/s | p50 ms | p99 ms | server CPU µs/request |"
     echo "|---|---:|---:|---:|---:|"
-    for name in nginxpaced authzpaced quietpaced; do
+    for name in nginxpaced authzpaced quietpaced neighbourpaced; do
         rows="$scratch/$name.rows"
+        [ -s "$rows" ] || continue
         label="nginx 1 worker, static 200 (return), the same POST requests as authz"
         [ $name = authzpaced ] && label="iam authz, POST /v1/authz, 1,000 policies, audit on"
         [ $name = quietpaced ] && label="the same, audit off (--analytics.enable false)"
+        [ $name = neighbourpaced ] && label="audit off, a neighbour burning CPU $neighbour ms of every 90 at idle priority"
         paced_row "$label" "$rows"
     done
     for i in "${!variant_labels[@]}"; do
         paced_row "iam authz, ${variant_labels[$i]}" "$scratch/variant-$i.paced.rows"
     done
+    echo
+    echo "CPU of the audit pipeline (apiserver B and PostgreSQL) during the audit-on steady runs: $(median <"$scratch/pipeline.rows") ms per second (median)."
 fi
 echo
 echo "Audit records during the decision runs (authz metrics before → after):"
