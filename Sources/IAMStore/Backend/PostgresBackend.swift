@@ -96,7 +96,7 @@ extension PostgresBackend {
     /// Sleeps for `duration` on a timer of SwiftNIO's singleton event loops (the loop this task runs on, when it runs
     /// on one); cancellation removes the timer. `Task.sleep` would arm a libdispatch timer instead, which wakes
     /// libdispatch's timer thread to arm it and, for a cancelled sleep, again when it expires: every database call
-    /// arms one, and nearly all are cancelled (measured: a third of an idle-to-idle `/healthz`'s CPU, docs/PERFORMANCE.md).
+    /// arms one, and nearly all are cancelled (docs/PERFORMANCE.md, apiserver: thread switches per request).
     static func sleep(for duration: Duration) async throws {
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
