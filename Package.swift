@@ -180,6 +180,7 @@ let package = Package(
                 "Analytics",
                 "Watcher",
                 "IAMConfiguration",
+                "IAMStore",
                 "Balancer", "BalancerConfiguration",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

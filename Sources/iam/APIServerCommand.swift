@@ -2,6 +2,7 @@ import APIServer
 import ArgumentParser
 import Foundation
 import IAMConfiguration
+import IAMStore
 
 /// `iam apiserver`: the REST management plane (users, secrets, policies, login).
 struct APIServerCommand: AsyncParsableCommand {
@@ -28,7 +29,10 @@ struct APIServerCommand: AsyncParsableCommand {
                 try APIServerConfiguration.load(arguments: settings, environment: environment)
             }, logLevel: \.logLevel
         ) { configuration, logger in
-            if configuration.store.hasPrefix("postgres") { EventLoopExecutor.install() }
+            // A --store that does not parse is the store's own error, reported when it opens.
+            if case .postgres? = try? StoreLocation(parsing: configuration.store, dataDirectory: configuration.dataDirectory) {
+                EventLoopExecutor.install()
+            }
             try await APIServerProcess.run(configuration: configuration, adminPassword: environment["IAM_ADMIN_PASSWORD"], logger: logger)
         }
     }

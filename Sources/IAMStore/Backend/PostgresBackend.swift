@@ -98,9 +98,7 @@ extension PostgresBackend {
     /// libdispatch's timer thread to arm it and, for a cancelled sleep, again when it expires: every database call
     /// arms one, and nearly all are cancelled (docs/PERFORMANCE.md, apiserver: thread switches per request).
     static func sleep(for duration: Duration) async throws {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {}
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(duration)) {}
         try await withTaskCancellationHandler {
             do { try await timer.futureResult.get() } catch { throw CancellationError() }  // the timer's only failure
         } onCancel: {
